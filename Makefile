@@ -1,0 +1,34 @@
+# Latent: `make demo` trains on Fashion-MNIST, `make test` runs the tests.
+# Both install the Debian packages they need first (only those missing).
+
+APT_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist
+# Let the compiler use the machine's vector units (AVX-512 where present).
+CPU_FLAGS := $(shell if grep -q avx512f /proc/cpuinfo 2>/dev/null; then echo "-Xswiftc -target-cpu -Xswiftc skylake-avx512"; \
+                     elif grep -q avx2 /proc/cpuinfo 2>/dev/null; then echo "-Xswiftc -target-cpu -Xswiftc haswell"; fi)
+RELEASE := -c release -Xswiftc -Ounchecked $(CPU_FLAGS)
+LATENT := .build/release/latent
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+		echo "installing:$$missing"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build $(RELEASE) --product latent
+
+demo: build
+	$(LATENT) demo
+
+test: deps
+	swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest
+
+bench: build
+	$(LATENT) bench all
+
+clean:
+	rm -rf .build

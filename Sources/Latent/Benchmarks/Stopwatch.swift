@@ -1,0 +1,21 @@
+import Foundation
+
+/// Monotonic wall-clock timing for benchmarks.
+public struct Stopwatch {
+    private let start = DispatchTime.now().uptimeNanoseconds
+    public init() {}
+    /// Seconds since creation.
+    public var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}
+
+/// Best and median of repeated measurements.
+public struct Measurement: Codable, Sendable {
+    public let best: Double
+    public let median: Double
+
+    public init(_ values: [Double], higherIsBetter: Bool) {
+        let sorted = values.sorted()
+        best = higherIsBetter ? sorted.last! : sorted.first!
+        median = sorted[sorted.count / 2]
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Where the named image data sets live on a machine.
+public enum DatasetLocations {
+    /// Fashion-MNIST as installed by Debian's `dataset-fashion-mnist` package.
+    public static let fashionMNIST = "/usr/share/datasets/fashion-mnist"
+
+    /// Fashion-MNIST's training or test split, or an error that says how to install it.
+    public static func loadFashionMNIST(_ split: LabeledImages.Split) throws -> LabeledImages {
+        guard FileManager.default.fileExists(atPath: fashionMNIST) else {
+            throw LatentError.invalidFile(path: fashionMNIST,
+                                          reason: "Fashion-MNIST is not installed; run `sudo apt-get install dataset-fashion-mnist`")
+        }
+        return try LabeledImages.idx(directory: fashionMNIST, split: split)
+    }
+}

@@ -1,0 +1,180 @@
+/// A trainable tensor owned by a module. Its `value` is a gradient leaf:
+/// every forward pass that uses it records onto the graph, and `backward()`
+/// accumulates into `grad`.
+///
+/// ```swift
+/// let w = Parameter(Tensor.zeros([3]))
+/// (w.value * w.value).sum().backward()
+/// w.grad   // zeros
+/// ```
+public final class Parameter: @unchecked Sendable {
+    /// The current values (a leaf of the autodiff graph).
+    public private(set) var value: Tensor
+
+    public init(_ initial: Tensor) { value = initial.requiringGradient() }
+
+    /// The gradient accumulated since the last `zeroGrad()`, if any.
+    public var grad: Tensor? { value.node?.grad }
+
+    /// Forgets the accumulated gradient.
+    public func zeroGrad() { value.node?.clearGradient() }
+
+    /// Replaces the values (same shape), keeping the parameter's identity.
+    public func assign(_ newValue: Tensor) {
+        precondition(newValue.shape == value.shape, "assign: shape \(newValue.shape) differs from \(value.shape)")
+        let node = value.node
+        value = Tensor(shape: newValue.shape, storage: newValue.storage.copy(), node: node)
+    }
+
+    /// In-place update of the values (used by optimizers; copies first if shared).
+    public func update(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
+        let n = value.count
+        value.withMutableData { body($0, n) }
+    }
+
+    /// Replaces the gradient (used by clipping).
+    func setGradient(_ g: Tensor?) { value.node?.grad = g }
+}
+
+/// A non-trainable tensor saved with a module, such as BatchNorm's running statistics.
+public final class Buffer: @unchecked Sendable {
+    public var value: Tensor
+    public init(_ value: Tensor) { self.value = value }
+}
+
+/// Base class of network parts. Parameters, buffers and sub-modules are found
+/// by reflection over stored properties (also inside arrays), so a model is
+/// just a class with `let` fields, as in PyTorch and MLX.
+///
+/// ```swift
+/// final class MLP: Module {
+///     let hidden: Linear, output: Linear
+///     init(rng: inout RandomGenerator) {
+///         hidden = Linear(784, 128, rng: &rng); output = Linear(128, 10, rng: &rng)
+///     }
+///     func callAsFunction(_ x: Tensor) -> Tensor { output(hidden(x).relu()) }
+/// }
+/// ```
+open class Module {
+    /// Training mode (batch statistics, dropout on) or evaluation mode.
+    public private(set) var isTraining = true
+
+    public init() {}
+
+    /// Sets training or evaluation mode here and in every sub-module.
+    public func train(_ on: Bool = true) {
+        isTraining = on
+        for (_, child) in children() { child.train(on) }
+    }
+
+    /// Evaluation mode (PyTorch's `model.eval()`).
+    public func eval() { train(false) }
+
+    /// Direct sub-modules with their field names.
+    public func children() -> [(String, Module)] {
+        var result: [(String, Module)] = []
+        visitFields { name, value in
+            if let m = value as? Module { result.append((name, m)) }
+        }
+        return result
+    }
+
+    /// Every parameter, named by its path ("encoder.0.weight").
+    public func namedParameters() -> [(String, Parameter)] {
+        var result: [(String, Parameter)] = []
+        visitFields { name, value in
+            if let p = value as? Parameter { result.append((name, p)) }
+        }
+        for (name, child) in children() {
+            result += child.namedParameters().map { ("\(name).\($0.0)", $0.1) }
+        }
+        return result
+    }
+
+    /// All parameters, in a stable order.
+    public func parameters() -> [Parameter] { namedParameters().map(\.1) }
+
+    /// Every buffer, named by its path.
+    public func namedBuffers() -> [(String, Buffer)] {
+        var result: [(String, Buffer)] = []
+        visitFields { name, value in
+            if let b = value as? Buffer { result.append((name, b)) }
+        }
+        for (name, child) in children() {
+            result += child.namedBuffers().map { ("\(name).\($0.0)", $0.1) }
+        }
+        return result
+    }
+
+    /// Parameters and buffers by name: what a checkpoint holds.
+    public func stateDict() -> [String: Tensor] {
+        var d: [String: Tensor] = [:]
+        for (n, p) in namedParameters() { d[n] = p.value.detached() }
+        for (n, b) in namedBuffers() { d[n] = b.value }
+        return d
+    }
+
+    /// Loads values saved by `stateDict()`; every name must be present with its shape.
+    public func loadStateDict(_ state: [String: Tensor]) throws {
+        var missing: [String] = []
+        for (n, p) in namedParameters() {
+            guard let t = state[n] else { missing.append(n); continue }
+            guard t.shape == p.value.shape else {
+                throw LatentError.shapeMismatch("parameter \(n): checkpoint has shape \(t.shape), model expects \(p.value.shape)")
+            }
+            p.assign(t)
+        }
+        for (n, b) in namedBuffers() {
+            guard let t = state[n] else { missing.append(n); continue }
+            guard t.shape == b.value.shape else {
+                throw LatentError.shapeMismatch("buffer \(n): checkpoint has shape \(t.shape), model expects \(b.value.shape)")
+            }
+            b.value = t
+        }
+        if !missing.isEmpty { throw LatentError.missingTensors(missing) }
+    }
+
+    /// Number of trainable scalars.
+    public var parameterCount: Int { parameters().reduce(0) { $0 + $1.value.count } }
+
+    /// Calls `body` for each stored property, and for each element of array
+    /// properties with the index as the name.
+    private func visitFields(_ body: (String, Any) -> Void) {
+        var mirror: Mirror? = Mirror(reflecting: self)
+        while let m = mirror {
+            for child in m.children {
+                guard let label = child.label else { continue }
+                if let array = child.value as? [Any] {
+                    for (i, element) in array.enumerated() { body("\(label).\(i)", element) }
+                } else {
+                    body(label, child.value)
+                }
+            }
+            mirror = m.superclassMirror
+        }
+    }
+}
+
+/// A module with one input and one output, usable in `Sequential`.
+public protocol Layer: Module {
+    func callAsFunction(_ x: Tensor) -> Tensor
+}
+
+/// Errors raised by the library for bad input; each names what and where.
+public enum LatentError: Error, CustomStringConvertible, Equatable {
+    case shapeMismatch(String)
+    case missingTensors([String])
+    case invalidFile(path: String, reason: String)
+    case invalidArgument(String)
+    case nonFinite(String)
+
+    public var description: String {
+        switch self {
+        case .shapeMismatch(let s): return "shape mismatch: \(s)"
+        case .missingTensors(let names): return "checkpoint lacks tensors: \(names.joined(separator: ", "))"
+        case .invalidFile(let path, let reason): return "\(path): \(reason)"
+        case .invalidArgument(let s): return s
+        case .nonFinite(let s): return s
+        }
+    }
+}

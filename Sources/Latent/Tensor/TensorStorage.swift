@@ -1,0 +1,26 @@
+/// The buffer behind a tensor: 64-byte aligned floats, shared between tensors
+/// until one of them writes (copy on write, see `Tensor.withMutableData`).
+public final class TensorStorage: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    /// Uninitialised storage; callers must write every element before reading.
+    public init(uninitializedCount count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(1, count))
+    }
+
+    public convenience init(repeating value: Float, count: Int) {
+        self.init(uninitializedCount: count)
+        pointer.initialize(repeating: value, count: count)
+    }
+
+    public func copy() -> TensorStorage {
+        let s = TensorStorage(uninitializedCount: count)
+        s.pointer.update(from: pointer, count: count)
+        return s
+    }
+
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time Latent's workloads side by side with the PyTorch reference.",
+        discussion: """
+        Each workload runs in Latent and then, when a Python with torch is given, in the \
+        reference script of the same workload, at each thread count; the ratio is Latent ÷ reference \
+        (above 1 means Latent is faster).
+
+        Example:
+          latent bench vae-mlp --threads 1,2 --steps 200 --python /tmp/ref/bin/python
+        """,
+        subcommands: [GemmBench.self, VAEMLPBench.self, AllBench.self])
+}
+
+/// Options every benchmark shares.
+struct BenchOptions: ParsableArguments {
+    @Option(help: "Comma-separated thread counts to measure.")
+    var threads: String = "1,2"
+
+    @Option(help: "Python with torch for the reference run (default: $LATENT_PYTHON; none: Latent only).")
+    var python: String?
+
+    @Option(help: "Folder of the reference scripts (default: $LATENT_REFERENCE or ../shared/benchmarks/reference).")
+    var reference: String?
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func threadCounts() throws -> [Int] {
+        let values = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--threads wants positive integers such as 1,2; got '\(threads)'")
+        }
+        return values
+    }
+
+    func referenceRunner() -> ReferenceRunner? {
+        let (runner, reason) = ReferenceRunner.locate(python: python, reference: reference)
+        if runner == nil && !json { print("reference: skipped — \(reason)") }
+        return runner
+    }
+}
+
+func printJSON(_ object: Any) {
+    if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) {
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+func ratioText(_ a: Double, _ b: Double?) -> String {
+    guard let b, b > 0 else { return "—" }
+    return String(format: "%.2f×", a / b)
+}
+
+struct GemmBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "W7: float32 matrix products (GFLOP/s) against numpy and torch.")
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        let counts = try options.threadCounts()
+        let runner = options.referenceRunner()
+        var reference: [String: Any] = [:]
+        if let runner {
+            reference = try runner.run("gemm.py", ["--threads", counts.map(String.init).joined(separator: ",")], threads: counts.max()!)
+        }
+        let refRows = (reference["results"] as? [[String: Any]]) ?? []
+        var rows: [[String: Any]] = []
+        if !options.json {
+            print("W7 sgemm, GFLOP/s (median of 7 trials; best in brackets)")
+            print("shape                     thr   Latent          numpy           torch           Latent/numpy")
+        }
+        for threads in counts {
+            BLAS.threads = threads
+            for s in GemmBenchmark.shapes {
+                let r = GemmBenchmark.run(m: s.m, k: s.k, n: s.n)
+                let ref = refRows.first { ($0["shape"] as? String) == r.shape }
+                let numpy = (ref?["numpy_gflops_\(threads)t"] as? [String: Any])?["median"] as? Double
+                let torch = (ref?["torch_gflops_\(threads)t"] as? [String: Any])?["median"] as? Double
+                rows.append(["shape": r.shape, "threads": threads, "latent_median": r.gflops.median, "latent_best": r.gflops.best,
+                             "numpy_median": numpy ?? NSNull(), "torch_median": torch ?? NSNull(),
+                             "ratio_vs_numpy": numpy.map { r.gflops.median / $0 } ?? NSNull()])
+                if !options.json {
+                    func cell(_ v: Double?) -> String { v.map { String(format: "%7.1f", $0) } ?? "      —" }
+                    print("\(r.shape.padding(toLength: 25, withPad: " ", startingAt: 0)) \(threads)   "
+                          + "\(cell(r.gflops.median)) [\(cell(r.gflops.best))]  \(cell(numpy))         \(cell(torch))         \(ratioText(r.gflops.median, numpy))")
+                }
+            }
+        }
+        if options.json { printJSON(["workload": "W7", "rows": rows]) }
+    }
+}
+
+struct VAEMLPBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vae-mlp",
+        abstract: "W1: MLP VAE training steps on Fashion-MNIST (images/s) against PyTorch.")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Training steps per measurement (batch 128); 0 = one whole epoch.")
+    var steps = 200
+
+    func run() throws {
+        let counts = try options.threadCounts()
+        let runner = options.referenceRunner()
+        let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
+        var rows: [[String: Any]] = []
+        if !options.json {
+            print("W1 MLP VAE training, batch 128, Adam, Fashion-MNIST, \(steps == 0 ? "one epoch" : "\(steps) steps")")
+            print("threads   Latent img/s   PyTorch img/s   ratio")
+        }
+        for threads in counts {
+            BLAS.threads = threads
+            let ours = try VAETrainingBenchmark.run(images: train, steps: steps)
+            var theirs: Double?
+            if let runner {
+                let r = try runner.run("vae_mlp.py", ["--epochs", "1", "--steps", String(steps), "--nll-k", "0"], threads: threads)
+                theirs = r["train_images_per_sec"] as? Double
+            }
+            rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond,
+                         "latent_train_neg_elbo": ours.finalTrainNegativeELBO,
+                         "pytorch_images_per_sec": theirs ?? NSNull(),
+                         "ratio": theirs.map { ours.imagesPerSecond / $0 } ?? NSNull()])
+            if !options.json {
+                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
+                print(String(format: "%7d   %12.0f   ", threads, ours.imagesPerSecond)
+                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
+                      + "   " + ratioText(ours.imagesPerSecond, theirs))
+            }
+        }
+        if options.json { printJSON(["workload": "W1", "steps": steps, "rows": rows]) }
+    }
+}
+
+struct AllBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "all", abstract: "Every benchmark in turn.")
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        var gemm = GemmBench()
+        gemm.options = options
+        try gemm.run()
+        var vae = VAEMLPBench()
+        vae.options = options
+        try vae.run()
+    }
+}
