@@ -17,6 +17,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
+    @Option(help: "Write the trained weights to this safetensors file.")
+    var checkpoint: String?
+
     func run() throws {
         BLAS.configureFromEnvironment()
         let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
@@ -50,5 +53,10 @@ struct DemoCommand: ParsableCommand {
             return sum / Double(test.shape[0])
         }
         print(String(format: "test -ELBO: %.2f nats per image", testLoss))
+        if let checkpoint {
+            try Safetensors.save(vae.stateDict(), metadata: ["model": "mlp-vae", "latent": "20"],
+                                 to: URL(fileURLWithPath: checkpoint))
+            print("weights: \(checkpoint)")
+        }
     }
 }
