@@ -8,8 +8,13 @@ struct LatentCommand: ParsableCommand {
         abstract: "Train, sample, inspect and evaluate deep generative models on the CPU.",
         discussion: """
         Examples:
-          latent demo                      train a small network on Fashion-MNIST
-          latent bench all --python /tmp/ref/bin/python
+          latent train vae --data fashion-mnist --epochs 10
+          latent sample vae-fashion-mnist --n 100
+          latent data info ../shared/data/mnist
+          latent runs
         """,
-        subcommands: [DemoCommand.self, BenchCommand.self])
+        subcommands: [TrainCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
+                      InterpolateCommand.self, LatentMapCommand.self, FiltersCommand.self, EvaluateCommand.self,
+                      SweepCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
+                      BenchCommand.self, DemoCommand.self])
 }

@@ -5,6 +5,12 @@ public enum DatasetLocations {
     /// Fashion-MNIST as installed by Debian's `dataset-fashion-mnist` package.
     public static let fashionMNIST = "/usr/share/datasets/fashion-mnist"
 
+    /// Where `latent data download mnist` puts MNIST: ~/.cache/latent/mnist.
+    public static var mnistCache: String {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.cache/latent/mnist"
+    }
+
     /// Fashion-MNIST's training or test split, or an error that says how to install it.
     public static func loadFashionMNIST(_ split: LabeledImages.Split) throws -> LabeledImages {
         guard FileManager.default.fileExists(atPath: fashionMNIST) else {

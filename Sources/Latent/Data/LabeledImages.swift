@@ -8,13 +8,20 @@ import Foundation
 /// ```
 public struct LabeledImages: Sendable {
     public var images: Tensor
+    /// Class of each image (all 0 when `hasLabels` is false).
     public var labels: [Int]
+    /// False for unlabelled data (NPY arrays, flat image folders).
+    public var hasLabels: Bool
+    /// Names of the classes, when the source has them (image sub-folders).
+    public var classNames: [String]?
 
-    public init(images: Tensor, labels: [Int]) {
+    public init(images: Tensor, labels: [Int], hasLabels: Bool = true, classNames: [String]? = nil) {
         precondition(images.rank == 4 && images.shape[0] == labels.count,
                      "LabeledImages: \(images.shape) images for \(labels.count) labels")
         self.images = images
         self.labels = labels
+        self.hasLabels = hasLabels
+        self.classNames = classNames
     }
 
     public enum Split: String, Sendable { case train, test }
@@ -29,8 +36,20 @@ public struct LabeledImages: Sendable {
     /// The first `n` examples and the rest.
     public func split(at n: Int) -> (LabeledImages, LabeledImages) {
         precondition(n >= 0 && n <= count, "split at \(n) of \(count)")
-        return (LabeledImages(images: images.rows(0..<n), labels: Array(labels[0..<n])),
-                LabeledImages(images: images.rows(n..<count), labels: Array(labels[n...])))
+        return (subset(Array(0..<n)), subset(Array(n..<count)))
+    }
+
+    /// The examples at `indices`, in that order.
+    public func subset(_ indices: [Int]) -> LabeledImages {
+        LabeledImages(images: images.gatherRows(indices).detached(), labels: indices.map { labels[$0] },
+                      hasLabels: hasLabels, classNames: classNames)
+    }
+
+    /// Number of images of each class.
+    public var classCounts: [Int] {
+        var counts = [Int](repeating: 0, count: Swift.max(classCount, 0))
+        for l in labels where l >= 0 { counts[l] += 1 }
+        return counts
     }
 
     /// The first `n` examples (all when n ≥ count).

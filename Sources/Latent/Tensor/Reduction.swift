@@ -100,7 +100,11 @@ extension Tensor {
     }
 
     /// Smallest element of the whole tensor; no gradient.
-    public func minValue() -> Float { -negated().detached().maxValue() }
+    public func minValue() -> Float {
+        var m = Float.infinity
+        withData { p in for i in 0..<count where p[i] < m || p[i].isNaN { m = p[i]; if m.isNaN { break } } }
+        return m
+    }
 
     func maxAndIndex(axis: Int) -> (values: Tensor, index: Tensor) {
         let (outer, length, inner) = split(at: axis)

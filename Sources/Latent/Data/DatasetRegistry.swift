@@ -1,0 +1,148 @@
+import Foundation
+
+/// Finds a data set by name or path and reads its training and test splits.
+///
+/// Names: `fashion-mnist` (Debian's `dataset-fashion-mnist`), `mnist` (in
+/// `$LATENT_DATA/mnist`, `$LATENT_DATA`, or `~/.cache/latent/mnist`, where
+/// `latent data download mnist` puts it). Paths: a folder of IDX files (full
+/// train/t10k layout, or t10k only), a `.npy` array of images, a `.csv` of
+/// images, or a folder of PNG images.
+///
+/// Sources with a single set of images (t10k only, NPY, CSV, PNG folders) are
+/// split deterministically: the first 80 % train, the last 20 % test — for
+/// MNIST's 10,000 test digits that is 8,000 / 2,000, as in our benchmarks.
+public enum DatasetRegistry {
+    public struct Source: Sendable {
+        public let name: String
+        public let description: String
+        public let train: LabeledImages
+        public let test: LabeledImages
+    }
+
+    public static let names = ["fashion-mnist", "mnist"]
+
+    /// Class names of the registered data sets, for legends.
+    public static func classNames(_ source: String) -> [String]? {
+        switch source {
+        case "fashion-mnist", "fashion":
+            return ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+        case "mnist": return (0..<10).map(String.init)
+        default: return nil
+        }
+    }
+
+    public static func load(_ source: String, labelColumn: CSVImages.LabelColumn = .first) throws -> Source {
+        switch source {
+        case "fashion-mnist", "fashion":
+            return try idxFolder(DatasetLocations.fashionMNIST, name: "fashion-mnist",
+                                 missingHint: "install it with `sudo apt-get install dataset-fashion-mnist`")
+        case "mnist":
+            guard let dir = mnistDirectory() else {
+                throw LatentError.invalidArgument("""
+                    MNIST not found in $LATENT_DATA/mnist, $LATENT_DATA or \(DatasetLocations.mnistCache).
+                    Get it with `latent data download mnist`, or give a folder with --data PATH.
+                    """)
+            }
+            return try idxFolder(dir, name: "mnist", missingHint: "")
+        default:
+            return try path(source, labelColumn: labelColumn)
+        }
+    }
+
+    static func mnistDirectory() -> String? {
+        let env = ProcessInfo.processInfo.environment["LATENT_DATA"]
+        let candidates = [env.map { $0 + "/mnist" }, env, DatasetLocations.mnistCache].compactMap { $0 }
+        return candidates.first { hasIDX($0, "t10k") }
+    }
+
+    static func hasIDX(_ dir: String, _ prefix: String) -> Bool {
+        ["", ".gz"].contains { FileManager.default.fileExists(atPath: "\(dir)/\(prefix)-images-idx3-ubyte\($0)") }
+    }
+
+    static func idxFolder(_ dir: String, name: String, missingHint: String) throws -> Source {
+        guard hasIDX(dir, "t10k") || hasIDX(dir, "train") else {
+            throw LatentError.invalidFile(path: dir, reason: "no IDX images (train-/t10k-images-idx3-ubyte[.gz])" + (missingHint.isEmpty ? "" : "; \(missingHint)"))
+        }
+        if hasIDX(dir, "train") && hasIDX(dir, "t10k") {
+            return Source(name: name, description: "\(dir) (train and test files)",
+                          train: try LabeledImages.idx(directory: dir, split: .train),
+                          test: try LabeledImages.idx(directory: dir, split: .test))
+        }
+        let all = try LabeledImages.idx(directory: dir, split: hasIDX(dir, "t10k") ? .test : .train)
+        return splitSingle(all, name: name, description: "\(dir) (one file, split 80/20)")
+    }
+
+    static func splitSingle(_ all: LabeledImages, name: String, description: String) -> Source {
+        let cut = all.count * 4 / 5
+        let (train, test) = all.split(at: cut)
+        return Source(name: name, description: description, train: train, test: test)
+    }
+
+    static func path(_ path: String, labelColumn: CSVImages.LabelColumn) throws -> Source {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LatentError.invalidArgument("data set '\(path)' is neither a known name (\(names.joined(separator: ", "))) nor an existing path")
+        }
+        let name = (path as NSString).lastPathComponent
+        if isDirectory.boolValue {
+            if hasIDX(path, "t10k") || hasIDX(path, "train") { return try idxFolder(path, name: name, missingHint: "") }
+            return splitSingle(try ImageFolder.read(path), name: name, description: "\(path) (PNG folder, split 80/20)")
+        }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".npy") {
+            return splitSingle(try npyImages(path), name: name, description: "\(path) (NPY, split 80/20)")
+        }
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") {
+            return splitSingle(try CSVImages.read(path, labelColumn: labelColumn), name: name, description: "\(path) (CSV, split 80/20)")
+        }
+        throw LatentError.invalidFile(path: path, reason: "unknown data format (want an IDX folder, .npy, .csv or a folder of PNGs)")
+    }
+
+    /// Images from an NPY array: [N, H, W], [N, H, W, C] (C ≤ 4), [N, C, H, W] or [N, D] with D square.
+    /// uint8-range values are scaled by 1/255. Labels come from `<name>-labels.npy` beside it, if present.
+    static func npyImages(_ path: String) throws -> LabeledImages {
+        var t = try NPY.read(path)
+        let s = t.shape
+        switch s.count {
+        case 2:
+            let side = Int(Double(s[1]).squareRoot().rounded())
+            guard side * side == s[1] else {
+                throw LatentError.invalidFile(path: path, reason: "rows of \(s[1]) values are not square images; save as [N, H, W]")
+            }
+            t = t.reshaped([s[0], 1, side, side])
+        case 3: t = t.reshaped([s[0], 1, s[1], s[2]])
+        case 4 where s[3] <= 4 && s[1] > 4:
+            t = channelsLastToFirst(t)
+        case 4: break
+        default:
+            throw LatentError.invalidFile(path: path, reason: "array of shape \(s) is not a batch of images ([N, H, W], [N, H, W, C] or [N, C, H, W])")
+        }
+        guard t.shape[0] > 0 else { throw LatentError.invalidFile(path: path, reason: "the array holds no images") }
+        if t.maxValue() > 1 { t = t.scaled(by: 1 / 255) }
+        var labels = [Int](repeating: 0, count: t.shape[0])
+        var hasLabels = false
+        let labelPath = String(path.dropLast(4)) + "-labels.npy"
+        if FileManager.default.fileExists(atPath: labelPath) {
+            let l = try NPY.read(labelPath)
+            guard l.count == labels.count else {
+                throw LatentError.invalidFile(path: labelPath, reason: "\(l.count) labels for \(labels.count) images")
+            }
+            labels = l.scalars.map { Int($0) }
+            hasLabels = true
+        }
+        return LabeledImages(images: t, labels: labels, hasLabels: hasLabels)
+    }
+
+    static func channelsLastToFirst(_ t: Tensor) -> Tensor {
+        let (n, h, w, c) = (t.shape[0], t.shape[1], t.shape[2], t.shape[3])
+        var out = Tensor.zeros([n, c, h, w])
+        out.withMutableData { dst in
+            t.withData { src in
+                for i in 0..<n { for y in 0..<h { for x in 0..<w { for ch in 0..<c {
+                    dst[((i * c + ch) * h + y) * w + x] = src[((i * h + y) * w + x) * c + ch]
+                } } } }
+            }
+        }
+        return out
+    }
+}

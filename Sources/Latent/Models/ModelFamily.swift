@@ -1,0 +1,101 @@
+/// A model that `latent train` can build from a run configuration, train one
+/// mini-batch at a time, validate and checkpoint. Each family owns its
+/// optimizers (a GAN has two, an RBM none), so the trainer only orders the work.
+public protocol TrainableModel: AnyObject {
+    /// The name used on the command line and in config.json ("vae").
+    static var family: String { get }
+    /// Builds a fresh model for `config` (hyperparameters, image shape).
+    init(config: RunConfig, rng: inout RandomGenerator) throws
+
+    /// One update on the rows of `batch` ([B, C·H·W]); returns named scalars
+    /// to average over the epoch (the first is the loss the trainer watches for NaN).
+    func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)]
+    /// Metrics on held-out rows, named without a prefix ("loss", "kl"); the trainer adds "val_".
+    func validate(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)]
+
+    func modelState() -> [String: Tensor]
+    func loadModelState(_ state: [String: Tensor]) throws
+    func optimizerState() -> [String: Tensor]
+    func loadOptimizerState(_ state: [String: Tensor]) throws
+
+    /// Which per-epoch metrics share a chart: (file stem, title, y label, metric keys).
+    var charts: [(file: String, title: String, yLabel: String, keys: [String])] { get }
+}
+
+/// Models that can draw new images.
+public protocol SamplingModel: TrainableModel {
+    /// `count` new images as rows [count, C·H·W] in the data's value range.
+    func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor
+}
+
+/// Models that can reconstruct an input (autoencoders; one Gibbs step for RBMs).
+public protocol ReconstructingModel: TrainableModel {
+    func reconstruct(_ images: Tensor, rng: inout RandomGenerator) -> Tensor
+}
+
+/// Models with a continuous latent space: encode to codes, decode back.
+public protocol LatentSpaceModel: TrainableModel {
+    var latentSize: Int { get }
+    /// Posterior means (or codes) of the rows of `images`: [N, latentSize].
+    func encode(_ images: Tensor) -> Tensor
+    /// Mean images for codes z: [N, C·H·W].
+    func decode(_ codes: Tensor) -> Tensor
+}
+
+/// Every family `latent train` knows, by name.
+public enum ModelRegistry {
+    public static let families: [any TrainableModel.Type] = [VAEModel.self]
+
+    public static func family(_ name: String) throws -> any TrainableModel.Type {
+        guard let f = families.first(where: { $0.family == name }) else {
+            throw LatentError.invalidArgument("unknown model '\(name)'; available: \(families.map { $0.family }.joined(separator: ", "))")
+        }
+        return f
+    }
+
+    /// Rebuilds a run's model from its configuration and checkpoint.
+    public static func load(_ run: RunDirectory, checkpoint: String? = nil) throws -> (model: any TrainableModel, epoch: Int) {
+        let type = try family(run.config.family)
+        var rng = RandomGenerator(seed: run.config.training.seed)
+        let model = try type.init(config: run.config, rng: &rng)
+        let saved = try TrainingCheckpoint.load(from: checkpoint ?? run.lastCheckpoint)
+        do {
+            try model.loadModelState(saved.model)
+        } catch {
+            throw LatentError.invalidFile(path: checkpoint ?? run.lastCheckpoint, reason: "does not fit the run's model: \(error)")
+        }
+        return (model, saved.epoch)
+    }
+}
+
+extension TrainableModel {
+    /// Builds the optimizer a run's options ask for.
+    public static func makeOptimizer(_ parameters: [Parameter], _ options: TrainingOptions) -> any Optimizer {
+        switch options.optimizer {
+        case .adam: return Adam(parameters, learningRate: options.learningRate)
+        case .adamax: return Adamax(parameters, learningRate: options.learningRate)
+        case .sgd: return SGD(parameters, learningRate: options.learningRate, momentum: options.momentum)
+        }
+    }
+}
+
+/// Models with a likelihood (or a bound on it) to report on test images.
+public protocol LikelihoodModel: TrainableModel {
+    /// Named test metrics in nats per image; `nllSamples` > 0 adds an importance-sampled NLL.
+    func likelihoodMetrics(_ images: Tensor, nllSamples: Int, rng: inout RandomGenerator) -> [(String, Double)]
+}
+
+/// Models whose first layer (or any layer) can be shown as image filters.
+public protocol FilterModel: TrainableModel {
+    /// Number of layers with filters.
+    var filterLayers: Int { get }
+    /// Filters of `layer` (1-based) in pixel space: [K, C·H·W].
+    func filters(layer: Int) throws -> Tensor
+}
+
+/// Models that can fill in missing pixels given the rest.
+public protocol InpaintingModel: TrainableModel {
+    /// `images` [N, D] with `known` [N, D] (1 = kept, 0 = removed); returns the
+    /// restored images, equal to the input where known.
+    func inpaint(_ images: Tensor, known: Tensor, rng: inout RandomGenerator) -> Tensor
+}

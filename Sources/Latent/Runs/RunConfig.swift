@@ -1,0 +1,71 @@
+import Foundation
+
+/// The library's version, recorded in every run.
+public enum LatentVersion {
+    public static let string = "0.1.0"
+}
+
+/// Hyperparameters of the training loop.
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, adamax, sgd }
+
+    public var epochs = 10
+    public var batchSize = 128
+    public var learningRate: Float = 1e-3
+    public var optimizer: OptimizerKind = .adam
+    /// SGD momentum (ignored by Adam and Adamax).
+    public var momentum: Float = 0.9
+    public var seed: UInt64 = 0
+    /// Clip the global gradient norm to this value (nil: no clipping).
+    public var clipNorm: Float?
+    /// Write samples to images/ every this many epochs (0: only at the end).
+    public var imageEvery = 1
+
+    public init() {}
+}
+
+/// Hyperparameters of a model family. Each family reads the fields it uses
+/// and documents them; unused fields stay nil.
+public struct ModelOptions: Codable, Sendable, Equatable {
+    public var latent: Int?
+    public var hidden: [Int]?
+    public var likelihood: String?
+    public var prior: String?
+    public var components: Int?
+    public var beta: Float?
+    public var warmup: Int?
+
+    public init() {}
+}
+
+/// Everything needed to repeat or resume a run: written to config.json.
+public struct RunConfig: Codable, Sendable {
+    public var family: String
+    public var latentVersion = LatentVersion.string
+    public var created: String
+    /// The command line that started the run.
+    public var command: [String]
+    public var data: DataOptions
+    public var dataDescription: String
+    /// Image shape [C, H, W] and split sizes, as loaded.
+    public var imageShape: [Int]
+    public var trainCount: Int
+    public var validationCount: Int
+    public var testCount: Int
+    public var training: TrainingOptions
+    public var model: ModelOptions
+
+    public init(family: String, command: [String], data: PreparedData, training: TrainingOptions, model: ModelOptions) {
+        self.family = family
+        self.command = command
+        self.data = data.options
+        dataDescription = data.description
+        imageShape = data.imageShape
+        trainCount = data.train.count
+        validationCount = data.validation.count
+        testCount = data.test.count
+        self.training = training
+        self.model = model
+        created = ISO8601DateFormatter().string(from: Date())
+    }
+}

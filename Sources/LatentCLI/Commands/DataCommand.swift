@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Inspect and fetch data sets.",
+        subcommands: [DataInfo.self, DataDownload.self])
+}
+
+struct DataInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Shape, value range and class counts of a data set, and a 10×10 grid of examples.",
+        discussion: """
+        Examples:
+          latent data info fashion-mnist
+          latent data info ../shared/data/mnist --grid mnist.png --json
+        """)
+
+    @Argument(help: "A name (fashion-mnist, mnist) or a path (IDX folder, .npy, .csv, PNG folder).")
+    var source: String
+
+    @Option(help: "Where to write the grid of examples (default: <name>-examples.png).")
+    var grid: String?
+
+    @Option(help: "CSV files: the label column.")
+    var labelColumn: CSVImages.LabelColumn = .first
+
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let set = try DatasetRegistry.load(source, labelColumn: labelColumn)
+        var splits: [[String: Any]] = []
+        for (name, part) in [("train", set.train), ("test", set.test)] {
+            var entry: [String: Any] = ["split": name, "count": part.count, "image_shape": part.imageShape]
+            if part.count > 0 {
+                entry["min"] = Double(part.images.minValue())
+                entry["max"] = Double(part.images.maxValue())
+                entry["mean"] = Double(part.images.mean().item)
+            }
+            if part.hasLabels { entry["class_counts"] = part.classCounts }
+            splits.append(entry)
+        }
+        let path = grid ?? "\(set.name.replacingOccurrences(of: ".", with: "_"))-examples.png"
+        let examples = set.train.count > 0 ? set.train : set.test
+        let shown = examples.prefix(100)
+        let lo = shown.images.minValue(), hi = shown.images.maxValue()
+        let scaled = hi > lo && (lo < 0 || hi > 1) ? (shown.images - lo) / (hi - lo) : shown.images
+        var g = ImageGrid(images: scaled, columns: 10)
+        g.scale = 2
+        g.title = "\(set.name): first \(shown.count) training images"
+        try g.render().write(to: path)
+        if json { return writeJSON(["name": set.name, "source": set.description, "splits": splits, "grid": path]) }
+        print("\(set.name): \(set.description)")
+        let names = DatasetRegistry.classNames(source)
+        for s in splits {
+            print("  \(s["split"]!): \(s["count"]!) images of shape \(s["image_shape"]!)"
+                  + ((s["min"] as? Double).map { String(format: ", values %.3g … %.3g, mean %.3f", $0, s["max"] as! Double, s["mean"] as! Double) } ?? ""))
+            if let counts = s["class_counts"] as? [Int] {
+                let parts = counts.enumerated().map { i, c in "\(names.flatMap { i < $0.count ? $0[i] : nil } ?? String(i)): \(c)" }
+                print("    classes: " + parts.joined(separator: ", "))
+            }
+        }
+        print("grid: \(path)")
+    }
+}
+
+struct DataDownload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download",
+        abstract: "Download MNIST, verify each file's MD5, and move it atomically into the cache.",
+        discussion: """
+        Files go to ~/.cache/latent/mnist (or --into), where `--data mnist` finds them.
+        --mirror takes a URL or a local folder holding the four .gz files.
+
+        Examples:
+          latent data download mnist
+          latent data download mnist --mirror /media/usb/mnist
+        """)
+
+    @Argument(help: "The data set (mnist).") var name: String
+    @Option(help: "Destination folder.") var into: String?
+    @Option(help: "Mirror URL or local folder (repeatable; default: the public mirrors).") var mirror: [String] = []
+    @Flag(help: "Only the 10,000 test digits (t10k files).") var testOnly = false
+    @Flag(help: "Skip the MD5 check (for re-compressed copies).") var noVerify = false
+
+    func run() throws {
+        guard name == "mnist" else {
+            throw CommandFailure("only mnist can be downloaded; fashion-mnist comes from `sudo apt-get install dataset-fashion-mnist`")
+        }
+        let files = MNISTDownload.files.filter { !testOnly || $0.name.hasPrefix("t10k") }
+        let dir = try MNISTDownload.run(into: into ?? DatasetLocations.mnistCache,
+                                        mirrors: mirror.isEmpty ? MNISTDownload.mirrors : mirror,
+                                        files: files, verify: !noVerify) { print($0) }
+        print("MNIST is in \(dir)")
+    }
+}

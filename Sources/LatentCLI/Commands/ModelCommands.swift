@@ -1,0 +1,293 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// Opens a run and rebuilds its model from the last checkpoint.
+func loadRun(_ target: RunArgument) throws -> (RunDirectory, any TrainableModel) {
+    BLAS.configureFromEnvironment()
+    let run = try target.open()
+    let (model, _) = try ModelRegistry.load(run)
+    return (run, model)
+}
+
+/// Images of a run's data in [0, 1] for display.
+func display(_ t: Tensor, _ run: RunDirectory) -> Tensor {
+    let images = t.reshaped([-1] + run.config.imageShape)
+    return run.config.data.scale == .symmetric ? (images + 1) * 0.5 : images
+}
+
+/// The run's test images (prepared exactly as for training).
+func testImages(_ run: RunDirectory) throws -> (PreparedData, Tensor) {
+    let data = try PreparedData.load(run.config.data)
+    return (data, data.evaluationImages(data.test))
+}
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw new images from a trained model as a grid (10×10 for 100).",
+        discussion: "Example:\n  latent sample vae-fashion-mnist --n 100 --seed 3")
+
+    @OptionGroup var target: RunArgument
+    @Option(help: "Number of images.") var n = 100
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Output PNG (default: the run's images/sample-<n>.png).") var output: String?
+
+    func run() throws {
+        let (run, model) = try loadRun(target)
+        let sampler = try require(model, (any SamplingModel).self, family: run.config.family, command: "sample",
+                                  supportedBy: "VAE, AE, PPCA, GAN, DCGAN, RBM and DBM")
+        guard n >= 1 else { throw ValidationError("--n must be positive") }
+        var rng = RandomGenerator(seed: seed)
+        let images = display(sampler.sample(n, rng: &rng), run)
+        let path = output ?? run.image("sample-\(n).png")
+        try ImageGrid(images: images).render().write(to: path)
+        print(path)
+    }
+}
+
+struct ReconstructCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconstruct",
+        abstract: "Unseen test images beside their reconstructions.",
+        discussion: "Example:\n  latent reconstruct vae-fashion-mnist --n 16")
+
+    @OptionGroup var target: RunArgument
+    @Option(help: "Number of test images.") var n = 16
+    @Option(help: "Output PNG (default: the run's images/reconstruct-test.png).") var output: String?
+
+    func run() throws {
+        let (run, model) = try loadRun(target)
+        let rec = try require(model, (any ReconstructingModel).self, family: run.config.family, command: "reconstruct",
+                              supportedBy: "VAE, AE, PPCA, RBM and DBM")
+        let (_, test) = try testImages(run)
+        let real = test.rows(0..<Swift.min(n, test.shape[0]))
+        var rng = RandomGenerator(seed: 1)
+        let back = rec.reconstruct(real, rng: &rng)
+        let columns = Swift.max(1, Int(Double(real.shape[0]).squareRoot().rounded(.up)))
+        let path = output ?? run.image("reconstruct-test.png")
+        try ImageGrid.sideBySide([display(real, run), display(back, run)], captions: ["real", "reconstructed"],
+                                 columns: columns, scale: 2).write(to: path)
+        let mse = withoutGradient { Loss.meanSquaredError(back, real).item }
+        print(path)
+        print(String(format: "mean squared error per pixel: %.5f", mse))
+    }
+}
+
+struct InterpolateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "interpolate",
+        abstract: "Walk in a straight line through latent space and decode every step.",
+        discussion: """
+        Between two test images (--from, --to: their indices), or between random latent draws, one row per pair.
+
+        Examples:
+          latent interpolate vae-fashion-mnist --steps 20
+          latent interpolate vae-fashion-mnist --from 0 --to 1
+        """)
+
+    @OptionGroup var target: RunArgument
+    @Option(help: "Images per row, both ends included.") var steps = 20
+    @Option(help: "Rows of random pairs (ignored with --from/--to).") var pairs = 5
+    @Option(help: "Index of the first test image.") var from: Int?
+    @Option(help: "Index of the second test image.") var to: Int?
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Output PNG (default: the run's images/interpolate.png).") var output: String?
+
+    func run() throws {
+        guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
+        let (run, model) = try loadRun(target)
+        let latentModel = try require(model, (any LatentSpaceModel).self, family: run.config.family, command: "interpolate",
+                                      supportedBy: "VAE, AE, GAN and DCGAN")
+        var rng = RandomGenerator(seed: seed)
+        let ends: (Tensor, Tensor)
+        if from != nil || to != nil {
+            guard let from, let to else { throw ValidationError("give both --from and --to") }
+            let (_, test) = try testImages(run)
+            guard from >= 0, to >= 0, from < test.shape[0], to < test.shape[0] else {
+                throw ValidationError("--from and --to must be test indices below \(test.shape[0])")
+            }
+            let codes = latentModel.encode(test.gatherRows([from, to]))
+            ends = (codes.rows(0..<1), codes.rows(1..<2))
+        } else {
+            let a = Tensor.normal([pairs, latentModel.latentSize], rng: &rng)
+            let b = Tensor.normal([pairs, latentModel.latentSize], rng: &rng)
+            ends = (a, b)
+        }
+        let rows = ends.0.shape[0]
+        var codes: [Tensor] = []
+        for r in 0..<rows {
+            let a = ends.0.rows(r..<(r + 1)), b = ends.1.rows(r..<(r + 1))
+            for s in 0..<steps {
+                let t = Float(s) / Float(steps - 1)
+                codes.append(a * (1 - t) + b * t)
+            }
+        }
+        let images = display(latentModel.decode(Tensor.concatenate(codes, axis: 0)), run)
+        let path = output ?? run.image("interpolate.png")
+        try ImageGrid(images: images, columns: steps).render().write(to: path)
+        print(path)
+    }
+}
+
+struct LatentMapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latent-map",
+        abstract: "Posterior means of test images reduced to 2-D by PCA, coloured by class.",
+        discussion: """
+        With --compare, the second run's map is drawn beside the first (e.g. AE against VAE).
+
+        Example:
+          latent latent-map vae-mnist --compare ae-mnist --n 2000
+        """)
+
+    @OptionGroup var target: RunArgument
+    @Option(help: "A second run to draw beside the first.") var compare: String?
+    @Option(help: "Number of test images.") var n = 2_000
+    @Option(help: "Output SVG (default: the run's plots/latent-map.svg).") var output: String?
+
+    func map(_ run: RunDirectory, _ model: any TrainableModel) throws -> (ScatterPlot, [Double]) {
+        let latentModel = try require(model, (any LatentSpaceModel).self, family: run.config.family, command: "latent-map",
+                                      supportedBy: "VAE, AE, PPCA and GAN encoders")
+        let data = try PreparedData.load(run.config.data)
+        let set = data.test.prefix(n)
+        let codes = latentModel.encode(data.evaluationImages(set))
+        let plane: Tensor
+        var ratio = [1.0, 1.0]
+        if codes.shape[1] > 2 {
+            let pca = try PCA.fit(codes, components: 2)
+            plane = pca.transform(codes)
+            ratio = pca.explainedVarianceRatio
+        } else {
+            plane = codes.shape[1] == 2 ? codes : Tensor.concatenate([codes, Tensor.zeros([codes.shape[0], 1])], axis: 1)
+        }
+        var plot = ScatterPlot(title: "\(run.name): \(run.config.family) latent means (PCA)",
+                               xLabel: String(format: "PC 1 (%.0f%% of variance)", ratio[0] * 100),
+                               yLabel: String(format: "PC 2 (%.0f%% of variance)", ratio[1] * 100))
+        let p = plane.scalars
+        plot.points = (0..<plane.shape[0]).map { (Double(p[2 * $0]), Double(p[2 * $0 + 1])) }
+        if set.hasLabels { plot.classes = set.labels; plot.classNames = DatasetRegistry.classNames(run.config.data.source) }
+        return (plot, ratio)
+    }
+
+    func run() throws {
+        let (run, model) = try loadRun(target)
+        let (plot, _) = try map(run, model)
+        var svg = plot.svg()
+        let path = output ?? run.plot(compare == nil ? "latent-map.svg" : "latent-map-compare.svg")
+        if let compare {
+            let other = try RunDirectory.open(compare, root: target.location.runs)
+            let (otherModel, _) = try ModelRegistry.load(other)
+            let (otherPlot, _) = try map(other, otherModel)
+            let w = plot.width
+            svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w * 2)\" height=\"\(plot.height)\">\n"
+                + "<svg x=\"0\" y=\"0\">\(inner(plot.svg()))</svg>\n<svg x=\"\(w)\" y=\"0\">\(inner(otherPlot.svg()))</svg>\n</svg>\n"
+        }
+        try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
+        print(path)
+    }
+
+    /// The body of a standalone SVG, to nest it in another.
+    func inner(_ svg: String) -> String {
+        guard let start = svg.range(of: ">")?.upperBound, let end = svg.range(of: "</svg>", options: .backwards)?.lowerBound else { return svg }
+        return String(svg[start..<end])
+    }
+}
+
+struct FiltersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "filters",
+        abstract: "Show the weights of a layer as images, each stretched to its own range.",
+        discussion: "Example:\n  latent filters rbm-mnist --layer 1 --n 100")
+
+    @OptionGroup var target: RunArgument
+    @Option(help: "Layer (1 = next to the pixels).") var layer = 1
+    @Option(help: "How many filters to show.") var n = 100
+    @Option(help: "Output PNG (default: the run's images/filters-layer<k>.png).") var output: String?
+
+    func run() throws {
+        let (run, model) = try loadRun(target)
+        let f = try require(model, (any FilterModel).self, family: run.config.family, command: "filters",
+                            supportedBy: "RBM, DBM, VAE and AE")
+        guard layer >= 1, layer <= f.filterLayers else {
+            throw ValidationError("--layer must be between 1 and \(f.filterLayers) for this model")
+        }
+        let weights = try f.filters(layer: layer)
+        let shown = weights.rows(0..<Swift.min(n, weights.shape[0]))
+        let path = output ?? run.image("filters-layer\(layer).png")
+        try ImageGrid.filters(shown, imageShape: run.config.imageShape, scale: 2).write(to: path)
+        print(path)
+    }
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score a trained model on the test split (nats per image).",
+        discussion: "Example:\n  latent evaluate vae-fashion-mnist --nll-samples 1000 --limit 1000 --json")
+
+    @OptionGroup var target: RunArgument
+    @Option(help: "Importance samples per image for the NLL (0: skip).") var nllSamples = 0
+    @Option(help: "Score only the first N test images.") var limit: Int?
+    @Option(help: "Random seed.") var seed: UInt64 = 2
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let (run, model) = try loadRun(target)
+        let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
+                                 supportedBy: "VAE, AE, PPCA, RBM and DBM")
+        var (_, test) = try testImages(run)
+        if let limit { test = test.rows(0..<Swift.min(Swift.max(limit, 1), test.shape[0])) }
+        var rng = RandomGenerator(seed: seed)
+        let metrics = scorer.likelihoodMetrics(test, nllSamples: nllSamples, rng: &rng)
+        var record: [String: Any] = ["run": run.name, "test_images": test.shape[0]]
+        if nllSamples > 0 { record["nll_samples"] = nllSamples }
+        for (k, v) in metrics { record[k] = v }
+        if json { return writeJSON(record) }
+        print("\(run.name) on \(test.shape[0]) test images (nats per image):")
+        for (k, v) in metrics { print("  " + k.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", v)) }
+    }
+}
+
+struct InpaintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inpaint",
+        abstract: "Remove rows of unseen test images and let the model restore them.",
+        discussion: "Example:\n  latent inpaint rbm-mnist --rows 10:16 --n 16")
+
+    @OptionGroup var target: RunArgument
+    @Option(help: "Removed rows, start:end (end excluded), anywhere in the image.") var rows = "10:16"
+    @Option(help: "Number of test images.") var n = 16
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Output PNG (default: the run's images/inpaint-<start>-<end>.png).") var output: String?
+
+    func run() throws {
+        let (run, model) = try loadRun(target)
+        let painter = try require(model, (any InpaintingModel).self, family: run.config.family, command: "inpaint",
+                                  supportedBy: "RBM and DBM")
+        let parts = rows.split(separator: ":").map { Int($0) }
+        let (c, h, w) = (run.config.imageShape[0], run.config.imageShape[1], run.config.imageShape[2])
+        guard parts.count == 2, let start = parts[0], let end = parts[1], start >= 0, end <= h, start < end else {
+            throw ValidationError("--rows wants start:end within the image's \(h) rows, e.g. 10:16")
+        }
+        let (_, test) = try testImages(run)
+        let real = test.rows(0..<Swift.min(n, test.shape[0]))
+        var known = Tensor.ones(real.shape)
+        known.withMutableData { p in
+            for i in 0..<real.shape[0] { for ch in 0..<c { for y in start..<end { for x in 0..<w {
+                p[i * c * h * w + (ch * h + y) * w + x] = 0
+            } } } }
+        }
+        var rng = RandomGenerator(seed: seed)
+        let restored = painter.inpaint(real, known: known, rng: &rng)
+        let removed = Float(real.shape[0] * c * (end - start) * w)
+        let error = withoutGradient { (((restored - real) * (1 - known)).pow(2)).sum().item / removed }
+        let masked = real * known + (1 - known) * 0.5
+        let columns = Swift.max(1, Int(Double(real.shape[0]).squareRoot().rounded(.up)))
+        let path = output ?? run.image("inpaint-\(start)-\(end).png")
+        try ImageGrid.sideBySide([display(real, run), display(masked, run), display(restored, run)],
+                                 captions: ["original", "rows removed", "restored"], columns: columns, scale: 2).write(to: path)
+        print(path)
+        print(String(format: "mean squared error on the removed rows: %.5f", error))
+    }
+}

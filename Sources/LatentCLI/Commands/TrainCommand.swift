@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+/// Model hyperparameters shared by `train` and `sweep`.
+struct ModelArguments: ParsableArguments {
+    @Option(help: "Latent dimensions (VAE, AE, GAN).")
+    var latent: Int?
+
+    @Option(help: "Hidden layer sizes, comma-separated, e.g. 512,256.")
+    var hidden: String?
+
+    @Option(help: "Likelihood of the VAE decoder (bernoulli).")
+    var likelihood: String?
+
+    @Option(help: "VAE prior (standard).")
+    var prior: String?
+
+    func options() throws -> ModelOptions {
+        var m = ModelOptions()
+        m.latent = latent
+        m.hidden = try hidden.map { try integerList($0, name: "--hidden") }
+        m.likelihood = likelihood
+        m.prior = prior
+        return m
+    }
+}
+
+/// Training-loop hyperparameters shared by `train` and `sweep`.
+struct TrainingArguments: ParsableArguments {
+    @Option(help: "Passes over the training images.")
+    var epochs: Int?
+
+    @Option(help: "Mini-batch size.")
+    var batch = 128
+
+    @Option(help: "Learning rate.")
+    var lr: Float = 1e-3
+
+    @Option(help: "Optimizer: adam, adamax or sgd (with --momentum).")
+    var optimizer: TrainingOptions.OptimizerKind = .adam
+
+    @Option(help: "SGD momentum.")
+    var momentum: Float = 0.9
+
+    @Option(help: "Clip the global gradient norm to this value.")
+    var clipNorm: Float?
+
+    @Option(help: "Random seed (data split, initialisation, batches, sampling).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Write a sample grid every this many epochs (0: only at the end).")
+    var imageEvery = 1
+
+    func options() throws -> TrainingOptions {
+        var t = TrainingOptions()
+        t.epochs = epochs ?? 10
+        t.batchSize = batch
+        t.learningRate = lr
+        t.optimizer = optimizer
+        t.momentum = momentum
+        t.clipNorm = clipNorm
+        t.seed = seed
+        t.imageEvery = imageEvery
+        guard t.epochs >= 1, t.batchSize >= 1, lr > 0, lr.isFinite else {
+            throw ValidationError("--epochs and --batch must be positive and --lr a positive number")
+        }
+        return t
+    }
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model; writes runs/<name>/ with config, metrics, checkpoints, images, plots and report.html.",
+        discussion: """
+        Models: \(ModelRegistry.families.map { $0.family }.joined(separator: ", ")).
+
+        Examples:
+          latent train vae --data fashion-mnist --latent 20 --epochs 10
+          latent train vae --data mnist --binarize dynamic --limit 5000 --epochs 3 --name quick
+          latent train --resume quick --epochs 6        continue a run (from its last checkpoint)
+        """)
+
+    @Argument(help: "The model family to train (omit with --resume).")
+    var model: String?
+
+    @OptionGroup(title: "Data") var data: DataArguments
+    @OptionGroup(title: "Model") var modelArguments: ModelArguments
+    @OptionGroup(title: "Training") var training: TrainingArguments
+    @OptionGroup var location: RunsLocation
+
+    @Option(help: "Name of the run folder (default: <model>-<data>).")
+    var name: String?
+
+    @Option(help: "Continue this run from its last checkpoint (optionally with more --epochs).")
+    var resume: String?
+
+    @Flag(help: "Print the final metrics as JSON and no progress.")
+    var json = false
+
+    func run() throws {
+        BLAS.configureFromEnvironment()
+        if let resume { return try resumeRun(resume) }
+        guard let model else { throw ValidationError("name a model to train (\(ModelRegistry.families.map { $0.family }.joined(separator: ", "))) or give --resume RUN") }
+        let family = try ModelRegistry.family(model)
+        let trainingOptions = try training.options()
+        let prepared = try PreparedData.load(data.options(seed: trainingOptions.seed))
+        let config = RunConfig(family: family.family, command: CommandLine.arguments, data: prepared,
+                               training: trainingOptions, model: try modelArguments.options())
+        var rng = RandomGenerator(seed: trainingOptions.seed)
+        let instance = try family.init(config: config, rng: &rng)
+        let runName = name ?? "\(family.family)-\(prepared.name)".replacingOccurrences(of: "/", with: "_")
+        let run = try RunDirectory.create(root: location.runs, name: runName, config: config)
+        if !json {
+            print("run \(run.path): \(family.family) on \(prepared.description)")
+            print("  \(prepared.train.count) training, \(prepared.validation.count) validation, \(prepared.test.count) test images of shape \(prepared.imageShape)")
+        }
+        var trainer = Trainer(run: run, data: prepared, model: instance)
+        trainer.quiet = json
+        try trainer.train(rng: &rng)
+        finish(run)
+    }
+
+    func resumeRun(_ name: String) throws {
+        var run = try RunDirectory.open(name, root: location.runs)
+        if let epochs = training.epochs {
+            run = try run.updatingConfig { $0.training.epochs = epochs }
+        }
+        let checkpoint = try TrainingCheckpoint.load(from: run.lastCheckpoint)
+        let prepared = try PreparedData.load(run.config.data)
+        var initRng = RandomGenerator(seed: run.config.training.seed)
+        let family = try ModelRegistry.family(run.config.family)
+        let instance = try family.init(config: run.config, rng: &initRng)
+        do {
+            try instance.loadModelState(checkpoint.model)
+            try instance.loadOptimizerState(checkpoint.optimizer)
+        } catch {
+            throw LatentError.invalidFile(path: run.lastCheckpoint, reason: "does not fit the run's model: \(error)")
+        }
+        if !json { print("resuming \(run.path) after epoch \(checkpoint.epoch) of \(run.config.training.epochs)") }
+        var trainer = Trainer(run: run, data: prepared, model: instance)
+        trainer.startEpoch = checkpoint.epoch
+        trainer.quiet = json
+        var rng = checkpoint.rng
+        try trainer.train(rng: &rng)
+        finish(run)
+    }
+
+    func finish(_ run: RunDirectory) {
+        let last = run.metrics.epochRecords().last ?? [:]
+        if json {
+            writeJSON(["run": run.path, "metrics": last])
+        } else {
+            print("report: \(run.reportPath)")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Latent
+
+extension DataOptions.Scale: ExpressibleByArgument {}
+extension DataOptions.Binarization: ExpressibleByArgument {}
+extension CSVImages.LabelColumn: ExpressibleByArgument {}
+extension TrainingOptions.OptimizerKind: ExpressibleByArgument {}
+
+/// Where the data come from and how they are prepared.
+struct DataArguments: ParsableArguments {
+    @Option(help: "Data set: fashion-mnist, mnist, or a path (IDX folder, .npy, .csv, folder of PNGs).")
+    var data = "fashion-mnist"
+
+    @Option(help: "Pixel range: unit = [0,1], symmetric = [-1,1].")
+    var scale: DataOptions.Scale?
+
+    @Option(help: "Binarization: none, threshold (>0.5), fixed (one Bernoulli draw), dynamic (a fresh draw per batch).")
+    var binarize: DataOptions.Binarization = .none
+
+    @Option(help: "Training images held out for validation.")
+    var validation = 5_000
+
+    @Option(help: "Use at most this many training images (quick runs).")
+    var limit: Int?
+
+    @Option(help: "CSV files: the label column (first, last, none).")
+    var labelColumn: CSVImages.LabelColumn = .first
+
+    func options(seed: UInt64, defaultScale: DataOptions.Scale = .unit) -> DataOptions {
+        var o = DataOptions(source: data)
+        o.scale = scale ?? defaultScale
+        o.binarize = binarize
+        o.validation = validation
+        o.limit = limit
+        o.seed = seed
+        o.labelColumn = labelColumn
+        return o
+    }
+}
+
+/// Where runs live.
+struct RunsLocation: ParsableArguments {
+    @Option(help: "Folder holding the runs.")
+    var runs = ProcessInfo.processInfo.environment["LATENT_RUNS"] ?? "runs"
+}
+
+/// A run named on the command line, opened with its model.
+struct RunArgument: ParsableArguments {
+    @Argument(help: "A run: its name under the runs folder, or a path.")
+    var run: String
+
+    @OptionGroup var location: RunsLocation
+
+    func open() throws -> RunDirectory { try RunDirectory.open(run, root: location.runs) }
+}
+
+/// Parses "1,2,3".
+func integerList(_ text: String, name: String) throws -> [Int] {
+    let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! > 0 }) else {
+        throw ValidationError("\(name) wants positive integers separated by commas, got '\(text)'")
+    }
+    return values.map { $0! }
+}
+
+/// Parses "1e-3,1e-4".
+func floatList(_ text: String, name: String) throws -> [Float] {
+    let values = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite }) else {
+        throw ValidationError("\(name) wants numbers separated by commas, got '\(text)'")
+    }
+    return values.map { $0! }
+}
+
+/// One clear line on standard error and a non-zero exit.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Casts a run's model to a capability, or fails with one line naming what the model can't do.
+func require<T>(_ model: any TrainableModel, _ type: T.Type, family: String, command: String, supportedBy: String) throws -> T {
+    guard let m = model as? T else {
+        throw CommandFailure("model '\(family)' does not support `\(command)` (\(supportedBy) do)")
+    }
+    return m
+}
+
+func writeJSON(_ object: Any) {
+    if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) {
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
