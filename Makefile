@@ -1,4 +1,4 @@
-# Latent: `make demo` trains on Fashion-MNIST, `make test` runs the tests.
+# Latent: `make demo` trains a VAE on Fashion-MNIST, `make test` runs the tests.
 # Both install the Debian packages they need first (only those missing).
 
 APT_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist
@@ -22,7 +22,7 @@ build: deps
 	swift build $(RELEASE) --product latent
 
 demo: build
-	$(LATENT) demo
+	$(LATENT) train vae --data fashion-mnist --epochs 5 --name demo
 
 test: deps
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest

@@ -16,5 +16,5 @@ struct LatentCommand: ParsableCommand {
         subcommands: [TrainCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
                       InterpolateCommand.self, LatentMapCommand.self, FiltersCommand.self, EvaluateCommand.self,
                       SweepCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
-                      BenchCommand.self, DemoCommand.self])
+                      BenchCommand.self])
 }

@@ -60,7 +60,8 @@ func ratioText(_ a: Double, _ b: Double?) -> String {
 struct GemmBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
-        abstract: "W7: float32 matrix products (GFLOP/s) against numpy and torch.")
+        abstract: "W7: float32 matrix products (GFLOP/s) against numpy and torch.",
+        discussion: "Example:\n  latent bench gemm --threads 1 --python /path/to/venv/bin/python")
 
     @OptionGroup var options: BenchOptions
 
@@ -101,7 +102,8 @@ struct GemmBench: ParsableCommand {
 struct VAEMLPBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vae-mlp",
-        abstract: "W1: MLP VAE training steps on Fashion-MNIST (images/s) against PyTorch.")
+        abstract: "W1: MLP VAE training steps on Fashion-MNIST (images/s) against PyTorch.",
+        discussion: "Example:\n  latent bench vae-mlp --steps 200 --threads 1,2 --python /path/to/venv/bin/python")
 
     @OptionGroup var options: BenchOptions
 
@@ -141,7 +143,9 @@ struct VAEMLPBench: ParsableCommand {
 }
 
 struct AllBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "all", abstract: "Every benchmark in turn.")
+    static let configuration = CommandConfiguration(
+        commandName: "all", abstract: "Every benchmark in turn.",
+        discussion: "Example:\n  LATENT_PYTHON=/path/to/venv/bin/python latent bench all")
 
     @OptionGroup var options: BenchOptions
 

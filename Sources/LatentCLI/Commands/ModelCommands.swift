@@ -32,6 +32,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Number of images.") var n = 100
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output PNG (default: the run's images/sample-<n>.png).") var output: String?
+    @Option(help: "Also save the samples as a float32 .npy array [N, C, H, W].") var npy: String?
 
     func run() throws {
         let (run, model) = try loadRun(target)
@@ -42,6 +43,7 @@ struct SampleCommand: ParsableCommand {
         let images = display(sampler.sample(n, rng: &rng), run)
         let path = output ?? run.image("sample-\(n).png")
         try ImageGrid(images: images).render().write(to: path)
+        if let npy { try NPY.write(images, to: npy); print(npy) }
         print(path)
     }
 }
@@ -239,7 +241,19 @@ struct EvaluateCommand: ParsableCommand {
         var (_, test) = try testImages(run)
         if let limit { test = test.rows(0..<Swift.min(Swift.max(limit, 1), test.shape[0])) }
         var rng = RandomGenerator(seed: seed)
-        let metrics = scorer.likelihoodMetrics(test, nllSamples: nllSamples, rng: &rng)
+        // In chunks, so a long importance-sampling run shows progress; every metric is a mean per image.
+        let progress = Progress("evaluate", total: test.shape[0])
+        progress.quiet = json
+        var sums: [String: Double] = [:], order: [String] = []
+        for indices in MiniBatches(count: test.shape[0], batchSize: nllSamples > 0 ? 100 : 2_000) {
+            for (k, v) in scorer.likelihoodMetrics(test.gatherRows(indices), nllSamples: nllSamples, rng: &rng) {
+                if sums[k] == nil { order.append(k) }
+                sums[k, default: 0] += v * Double(indices.count)
+            }
+            progress.advance(by: indices.count)
+        }
+        progress.finish()
+        let metrics = order.map { ($0, sums[$0]! / Double(test.shape[0])) }
         var record: [String: Any] = ["run": run.name, "test_images": test.shape[0]]
         if nllSamples > 0 { record["nll_samples"] = nllSamples }
         for (k, v) in metrics { record[k] = v }
