@@ -1,7 +1,8 @@
-/// Workload W1: training the MLP VAE (784-512-256-(2×20), 20-256-512-784,
-/// Bernoulli likelihood, Adam 1e-3, batch 128) on shuffled images, timed as
-/// the reference `vae_mlp.py` times its epoch: every step of the loop,
-/// batch gathering included.
+/// Workloads W1 and W6: training the MLP VAE (784-512-256-(2×20),
+/// 20-256-512-784) or the convolutional VAE (latent 16) with a Bernoulli
+/// likelihood, Adam 1e-3, batch 128, on shuffled images, timed as the
+/// reference `vae_mlp.py` / `conv_vae.py` time their epochs: every step of the
+/// loop, batch gathering included.
 ///
 /// ```swift
 /// let r = try VAETrainingBenchmark.run(images: train.flatImages, steps: 200)
@@ -18,10 +19,12 @@ public enum VAETrainingBenchmark {
     }
 
     /// Trains from scratch for `steps` steps (0: one whole epoch) and reports throughput.
-    public static func run(images: Tensor, steps: Int, batchSize: Int = 128, seed: UInt64 = 0) throws -> Result {
+    public static func run(images: Tensor, imageShape: [Int] = [1, 28, 28], body: VAEArchitecture.Body = .mlp,
+                           steps: Int, batchSize: Int = 128, seed: UInt64 = 0) throws -> Result {
         precondition(images.rank == 2, "VAETrainingBenchmark wants [N, D] images")
         var rng = RandomGenerator(seed: seed)
-        let vae = MLPVAE(inputSize: images.shape[1], hidden: [512, 256], latent: 20, rng: &rng)
+        let architecture = VAEArchitecture(body: body, imageShape: imageShape, latent: body == .mlp ? 20 : 16)
+        let vae = VAE(architecture, rng: &rng)
         let optimizer = Adam(vae.parameters(), learningRate: 1e-3)
         var done = 0, seen = 0
         var total = 0.0

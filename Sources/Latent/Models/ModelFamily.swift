@@ -30,21 +30,22 @@ public protocol SamplingModel: TrainableModel {
 
 /// Models that can reconstruct an input (autoencoders; one Gibbs step for RBMs).
 public protocol ReconstructingModel: TrainableModel {
-    func reconstruct(_ images: Tensor, rng: inout RandomGenerator) -> Tensor
+    /// Reconstructions of the rows of `images` (`labels` are used by conditional models).
+    func reconstruct(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) throws -> Tensor
 }
 
 /// Models with a continuous latent space: encode to codes, decode back.
 public protocol LatentSpaceModel: TrainableModel {
     var latentSize: Int { get }
     /// Posterior means (or codes) of the rows of `images`: [N, latentSize].
-    func encode(_ images: Tensor) -> Tensor
-    /// Mean images for codes z: [N, C·H·W].
-    func decode(_ codes: Tensor) -> Tensor
+    func encode(_ images: Tensor, labels: [Int]) throws -> Tensor
+    /// Mean images for codes z: [N, C·H·W]. Conditional models need `labels`.
+    func decode(_ codes: Tensor, labels: [Int]?) throws -> Tensor
 }
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static let families: [any TrainableModel.Type] = [VAEModel.self]
+    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self]
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {
@@ -82,7 +83,7 @@ extension TrainableModel {
 /// Models with a likelihood (or a bound on it) to report on test images.
 public protocol LikelihoodModel: TrainableModel {
     /// Named test metrics in nats per image; `nllSamples` > 0 adds an importance-sampled NLL.
-    func likelihoodMetrics(_ images: Tensor, nllSamples: Int, rng: inout RandomGenerator) -> [(String, Double)]
+    func likelihoodMetrics(_ images: Tensor, labels: [Int], nllSamples: Int, rng: inout RandomGenerator) -> [(String, Double)]
 }
 
 /// Models whose first layer (or any layer) can be shown as image filters.
@@ -98,4 +99,11 @@ public protocol InpaintingModel: TrainableModel {
     /// `images` [N, D] with `known` [N, D] (1 = kept, 0 = removed); returns the
     /// restored images, equal to the input where known.
     func inpaint(_ images: Tensor, known: Tensor, rng: inout RandomGenerator) -> Tensor
+}
+
+/// Models that draw images of a chosen class (the conditional VAE).
+public protocol ConditionalSamplingModel: SamplingModel {
+    /// Classes the model was trained with, or nil when it is unconditional.
+    var conditionalClasses: Int? { get }
+    func sample(_ count: Int, classes: [Int], rng: inout RandomGenerator) -> Tensor
 }

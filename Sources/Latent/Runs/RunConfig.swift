@@ -34,6 +34,12 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var components: Int?
     public var beta: Float?
     public var warmup: Int?
+    public var gaussianStd: Float?
+    public var conditional: Bool?
+    /// Autoencoder input corruption: "gaussian:0.3" or "mask:0.5".
+    public var noise: String?
+    /// Autoencoder L1 weight on the code.
+    public var sparsity: Float?
 
     public init() {}
 }
@@ -52,6 +58,8 @@ public struct RunConfig: Codable, Sendable {
     public var trainCount: Int
     public var validationCount: Int
     public var testCount: Int
+    /// Number of classes when the data are labelled.
+    public var classCount: Int?
     public var training: TrainingOptions
     public var model: ModelOptions
 
@@ -64,6 +72,7 @@ public struct RunConfig: Codable, Sendable {
         trainCount = data.train.count
         validationCount = data.validation.count
         testCount = data.test.count
+        classCount = data.train.hasLabels ? Swift.max(data.train.classCount, data.test.classCount) : nil
         self.training = training
         self.model = model
         created = ISO8601DateFormatter().string(from: Date())

@@ -93,8 +93,9 @@ public struct Trainer {
         }
         if epoch == nil, let rec = model as? any ReconstructingModel, data.validation.count > 0 {
             var r = RandomGenerator(seed: 3)
-            let real = data.evaluationImages(data.validation.prefix(16))
-            let back = displayRange(rec.reconstruct(real, rng: &r))
+            let shown = data.validation.prefix(16)
+            let real = data.evaluationImages(shown)
+            let back = displayRange(try rec.reconstruct(real, labels: shown.labels, rng: &r))
             try ImageGrid.sideBySide([displayRange(real).reshaped([-1] + shape), back.reshaped([-1] + shape)],
                                      captions: ["real", "reconstructed"], columns: 4, scale: 2)
                 .write(to: run.image("reconstructions.png"))

@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
         Example:
           latent bench vae-mlp --threads 1,2 --steps 200 --python /tmp/ref/bin/python
         """,
-        subcommands: [GemmBench.self, VAEMLPBench.self, AllBench.self])
+        subcommands: [GemmBench.self, VAEMLPBench.self, VAEConvBench.self, AllBench.self])
 }
 
 /// Options every benchmark shares.
@@ -142,6 +142,48 @@ struct VAEMLPBench: ParsableCommand {
     }
 }
 
+struct VAEConvBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vae-conv",
+        abstract: "W6: convolutional VAE training steps on Fashion-MNIST (images/s) against PyTorch.",
+        discussion: "Example:\n  latent bench vae-conv --steps 50 --threads 1 --python /path/to/venv/bin/python")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Training steps per measurement (batch 128); 0 = one whole epoch.")
+    var steps = 50
+
+    func run() throws {
+        let counts = try options.threadCounts()
+        let runner = options.referenceRunner()
+        let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
+        var rows: [[String: Any]] = []
+        if !options.json {
+            print("W6 conv VAE training, batch 128, Adam, Fashion-MNIST, \(steps == 0 ? "one epoch" : "\(steps) steps")")
+            print("threads   Latent img/s   PyTorch img/s   ratio")
+        }
+        for threads in counts {
+            BLAS.threads = threads
+            let ours = try VAETrainingBenchmark.run(images: train, body: .conv, steps: steps)
+            var theirs: Double?
+            if let runner {
+                let r = try runner.run("conv_vae.py", ["--epochs", "1", "--steps", String(steps)], threads: threads)
+                theirs = r["train_images_per_sec"] as? Double
+            }
+            rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond,
+                         "pytorch_images_per_sec": theirs ?? NSNull(),
+                         "ratio": theirs.map { ours.imagesPerSecond / $0 } ?? NSNull()])
+            if !options.json {
+                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
+                print(String(format: "%7d   %12.0f   ", threads, ours.imagesPerSecond)
+                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
+                      + "   " + ratioText(ours.imagesPerSecond, theirs))
+            }
+        }
+        if options.json { printJSON(["workload": "W6", "steps": steps, "rows": rows]) }
+    }
+}
+
 struct AllBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all", abstract: "Every benchmark in turn.",
@@ -156,5 +198,8 @@ struct AllBench: ParsableCommand {
         var vae = VAEMLPBench()
         vae.options = options
         try vae.run()
+        var conv = VAEConvBench()
+        conv.options = options
+        try conv.run()
     }
 }

@@ -16,10 +16,10 @@ func display(_ t: Tensor, _ run: RunDirectory) -> Tensor {
     return run.config.data.scale == .symmetric ? (images + 1) * 0.5 : images
 }
 
-/// The run's test images (prepared exactly as for training).
-func testImages(_ run: RunDirectory) throws -> (PreparedData, Tensor) {
+/// The run's test images (prepared exactly as for training) and their labels.
+func testImages(_ run: RunDirectory) throws -> (images: Tensor, labels: [Int]) {
     let data = try PreparedData.load(run.config.data)
-    return (data, data.evaluationImages(data.test))
+    return (data.evaluationImages(data.test), data.test.labels)
 }
 
 struct SampleCommand: ParsableCommand {
@@ -33,6 +33,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output PNG (default: the run's images/sample-<n>.png).") var output: String?
     @Option(help: "Also save the samples as a float32 .npy array [N, C, H, W].") var npy: String?
+    @Option(help: "Conditional models: draw only this class.") var `class`: Int?
 
     func run() throws {
         let (run, model) = try loadRun(target)
@@ -40,8 +41,18 @@ struct SampleCommand: ParsableCommand {
                                   supportedBy: "VAE, AE, PPCA, GAN, DCGAN, RBM and DBM")
         guard n >= 1 else { throw ValidationError("--n must be positive") }
         var rng = RandomGenerator(seed: seed)
-        let images = display(sampler.sample(n, rng: &rng), run)
-        let path = output ?? run.image("sample-\(n).png")
+        let drawn: Tensor
+        if let chosen = `class` {
+            guard let conditional = sampler as? any ConditionalSamplingModel, let classes = conditional.conditionalClasses else {
+                throw CommandFailure("--class needs a conditional model (train with --conditional)")
+            }
+            guard chosen >= 0 && chosen < classes else { throw ValidationError("--class must be in 0..<\(classes)") }
+            drawn = conditional.sample(n, classes: Array(repeating: chosen, count: n), rng: &rng)
+        } else {
+            drawn = sampler.sample(n, rng: &rng)
+        }
+        let images = display(drawn, run)
+        let path = output ?? run.image(`class`.map { "sample-\(n)-class\($0).png" } ?? "sample-\(n).png")
         try ImageGrid(images: images).render().write(to: path)
         if let npy { try NPY.write(images, to: npy); print(npy) }
         print(path)
@@ -62,10 +73,11 @@ struct ReconstructCommand: ParsableCommand {
         let (run, model) = try loadRun(target)
         let rec = try require(model, (any ReconstructingModel).self, family: run.config.family, command: "reconstruct",
                               supportedBy: "VAE, AE, PPCA, RBM and DBM")
-        let (_, test) = try testImages(run)
-        let real = test.rows(0..<Swift.min(n, test.shape[0]))
+        let test = try testImages(run)
+        let count = Swift.min(n, test.images.shape[0])
+        let real = test.images.rows(0..<count)
         var rng = RandomGenerator(seed: 1)
-        let back = rec.reconstruct(real, rng: &rng)
+        let back = try rec.reconstruct(real, labels: Array(test.labels.prefix(count)), rng: &rng)
         let columns = Swift.max(1, Int(Double(real.shape[0]).squareRoot().rounded(.up)))
         let path = output ?? run.image("reconstruct-test.png")
         try ImageGrid.sideBySide([display(real, run), display(back, run)], captions: ["real", "reconstructed"],
@@ -94,6 +106,7 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Index of the first test image.") var from: Int?
     @Option(help: "Index of the second test image.") var to: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Conditional models: the class to decode with.") var `class`: Int?
     @Option(help: "Output PNG (default: the run's images/interpolate.png).") var output: String?
 
     func run() throws {
@@ -103,14 +116,16 @@ struct InterpolateCommand: ParsableCommand {
                                       supportedBy: "VAE, AE, GAN and DCGAN")
         var rng = RandomGenerator(seed: seed)
         let ends: (Tensor, Tensor)
+        var decodeClass = `class`
         if from != nil || to != nil {
             guard let from, let to else { throw ValidationError("give both --from and --to") }
-            let (_, test) = try testImages(run)
-            guard from >= 0, to >= 0, from < test.shape[0], to < test.shape[0] else {
-                throw ValidationError("--from and --to must be test indices below \(test.shape[0])")
+            let test = try testImages(run)
+            guard from >= 0, to >= 0, from < test.images.shape[0], to < test.images.shape[0] else {
+                throw ValidationError("--from and --to must be test indices below \(test.images.shape[0])")
             }
-            let codes = latentModel.encode(test.gatherRows([from, to]))
+            let codes = try latentModel.encode(test.images.gatherRows([from, to]), labels: [test.labels[from], test.labels[to]])
             ends = (codes.rows(0..<1), codes.rows(1..<2))
+            if decodeClass == nil { decodeClass = test.labels[from] }
         } else {
             let a = Tensor.normal([pairs, latentModel.latentSize], rng: &rng)
             let b = Tensor.normal([pairs, latentModel.latentSize], rng: &rng)
@@ -125,7 +140,8 @@ struct InterpolateCommand: ParsableCommand {
                 codes.append(a * (1 - t) + b * t)
             }
         }
-        let images = display(latentModel.decode(Tensor.concatenate(codes, axis: 0)), run)
+        let all = Tensor.concatenate(codes, axis: 0)
+        let images = display(try latentModel.decode(all, labels: decodeClass.map { Array(repeating: $0, count: all.shape[0]) }), run)
         let path = output ?? run.image("interpolate.png")
         try ImageGrid(images: images, columns: steps).render().write(to: path)
         print(path)
@@ -153,7 +169,7 @@ struct LatentMapCommand: ParsableCommand {
                                       supportedBy: "VAE, AE, PPCA and GAN encoders")
         let data = try PreparedData.load(run.config.data)
         let set = data.test.prefix(n)
-        let codes = latentModel.encode(data.evaluationImages(set))
+        let codes = try latentModel.encode(data.evaluationImages(set), labels: set.labels)
         let plane: Tensor
         var ratio = [1.0, 1.0]
         if codes.shape[1] > 2 {
@@ -238,15 +254,20 @@ struct EvaluateCommand: ParsableCommand {
         let (run, model) = try loadRun(target)
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
                                  supportedBy: "VAE, AE, PPCA, RBM and DBM")
-        var (_, test) = try testImages(run)
-        if let limit { test = test.rows(0..<Swift.min(Swift.max(limit, 1), test.shape[0])) }
+        var (test, labels) = try testImages(run)
+        if let limit {
+            let count = Swift.min(Swift.max(limit, 1), test.shape[0])
+            test = test.rows(0..<count)
+            labels = Array(labels.prefix(count))
+        }
         var rng = RandomGenerator(seed: seed)
         // In chunks, so a long importance-sampling run shows progress; every metric is a mean per image.
         let progress = Progress("evaluate", total: test.shape[0])
         progress.quiet = json
         var sums: [String: Double] = [:], order: [String] = []
         for indices in MiniBatches(count: test.shape[0], batchSize: nllSamples > 0 ? 100 : 2_000) {
-            for (k, v) in scorer.likelihoodMetrics(test.gatherRows(indices), nllSamples: nllSamples, rng: &rng) {
+            for (k, v) in scorer.likelihoodMetrics(test.gatherRows(indices), labels: indices.map { labels[$0] },
+                                                   nllSamples: nllSamples, rng: &rng) {
                 if sums[k] == nil { order.append(k) }
                 sums[k, default: 0] += v * Double(indices.count)
             }
@@ -284,8 +305,8 @@ struct InpaintCommand: ParsableCommand {
         guard parts.count == 2, let start = parts[0], let end = parts[1], start >= 0, end <= h, start < end else {
             throw ValidationError("--rows wants start:end within the image's \(h) rows, e.g. 10:16")
         }
-        let (_, test) = try testImages(run)
-        let real = test.rows(0..<Swift.min(n, test.shape[0]))
+        let test = try testImages(run)
+        let real = test.images.rows(0..<Swift.min(n, test.images.shape[0]))
         var known = Tensor.ones(real.shape)
         known.withMutableData { p in
             for i in 0..<real.shape[0] { for ch in 0..<c { for y in start..<end { for x in 0..<w {

@@ -10,18 +10,46 @@ struct ModelArguments: ParsableArguments {
     @Option(help: "Hidden layer sizes, comma-separated, e.g. 512,256.")
     var hidden: String?
 
-    @Option(help: "Likelihood of the VAE decoder (bernoulli).")
+    @Option(help: "Decoder likelihood: bernoulli, gaussian (fixed --gaussian-std), gaussian-learned, categorical (256 levels).")
     var likelihood: String?
 
-    @Option(help: "VAE prior (standard).")
+    @Option(help: "Standard deviation of the fixed Gaussian likelihood.")
+    var gaussianStd: Float?
+
+    @Option(help: "VAE prior: standard, mog (mixture of Gaussians), vamp (VampPrior).")
     var prior: String?
+
+    @Option(help: "Mixture components or VampPrior pseudo-inputs.")
+    var components: Int?
+
+    @Option(help: "Weight of the KL term (beta-VAE).")
+    var beta: Float?
+
+    @Option(help: "Epochs of linear KL warm-up from 0 to beta.")
+    var warmup: Int?
+
+    @Flag(help: "Conditional VAE: encoder and decoder see the one-hot class.")
+    var conditional = false
+
+    @Option(help: "Autoencoder input noise: gaussian:STD or mask:P (denoising; targets stay clean).")
+    var noise: String?
+
+    @Option(help: "Autoencoder L1 weight on the code (sparse autoencoder).")
+    var sparsity: Float?
 
     func options() throws -> ModelOptions {
         var m = ModelOptions()
         m.latent = latent
         m.hidden = try hidden.map { try integerList($0, name: "--hidden") }
         m.likelihood = likelihood
+        m.gaussianStd = gaussianStd
         m.prior = prior
+        m.components = components
+        m.beta = beta
+        m.warmup = warmup
+        m.conditional = conditional ? true : nil
+        m.noise = noise
+        m.sparsity = sparsity
         return m
     }
 }

@@ -1,0 +1,163 @@
+import Foundation
+
+/// A variational autoencoder: encoder q(z|x) = N(μ(x), diag σ²(x)), decoder
+/// p(x|z) with a choice of likelihood, and a choice of prior p(z). Also the
+/// conditional VAE, when the architecture has classes.
+///
+/// ```swift
+/// var rng = RandomGenerator(seed: 0)
+/// let arch = VAEArchitecture(body: .mlp, imageShape: [1, 28, 28], latent: 20, prior: .mog)
+/// let vae = VAE(arch, rng: &rng)
+/// let terms = vae.negativeELBO(batch, rng: &rng)   // nats per image
+/// terms.loss.backward()
+/// ```
+public final class VAE: Module {
+    public let architecture: VAEArchitecture
+    public let encoder: Encoder
+    public let decoder: Decoder
+    public let prior: LatentPrior
+    /// The data's value range ([0, 1] or [-1, 1]); the categorical likelihood maps it to levels 0…255.
+    public let dataRange: (Float, Float)
+
+    public init(_ architecture: VAEArchitecture, dataRange: (Float, Float) = (0, 1), rng: inout RandomGenerator) {
+        self.architecture = architecture
+        self.dataRange = dataRange
+        encoder = Encoder(architecture, outputs: 2 * architecture.latent, rng: &rng)
+        decoder = Decoder(architecture, rng: &rng)
+        prior = LatentPrior(architecture, dataRange: dataRange, rng: &rng)
+        super.init()
+    }
+
+    public var latentSize: Int { architecture.latent }
+
+    func oneHot(_ classes: [Int]?) -> Tensor? {
+        guard let c = architecture.conditionalClasses else { return nil }
+        guard let classes else { preconditionFailure("a conditional VAE needs the class of every image") }
+        return Tensor.oneHot(classes, classes: c)
+    }
+
+    /// Posterior mean and log-variance, each [N, latent].
+    public func encode(_ x: Tensor, classes: [Int]? = nil) -> (mean: Tensor, logVariance: Tensor) {
+        let h = encoder(x, oneHot: oneHot(classes))
+        let l = architecture.latent
+        return (h.narrow(axis: 1, start: 0, length: l), h.narrow(axis: 1, start: l, length: l))
+    }
+
+    /// Likelihood parameters for codes z: [N, k, C·H·W].
+    public func decode(_ z: Tensor, classes: [Int]? = nil) -> Tensor { decoder(z, oneHot: oneHot(classes)) }
+
+    /// log p(x|z) per image for decoder outputs `parameters` and images `x` ([N, C·H·W]).
+    public func logLikelihood(_ parameters: Tensor, _ x: Tensor) -> Tensor {
+        let n = x.shape[0], d = architecture.pixelCount
+        switch architecture.likelihood {
+        case .bernoulli:
+            let target = dataRange.0 < 0 ? (x + 1) * 0.5 : x
+            return BernoulliDistribution.logProbability(logits: parameters.reshaped([n, d]), target)
+        case .gaussian:
+            let logVar = Tensor(scalar: 2 * Foundation.log(architecture.gaussianStd))
+            let nll = Loss.gaussianNegativeLogLikelihood(x, mean: parameters.reshaped([n, d]), logVariance: logVar, reduction: .none)
+            return -nll.sum(axis: 1)
+        case .gaussianLearned:
+            let mean = parameters.narrow(axis: 1, start: 0, length: 1).reshaped([n, d])
+            // Bounded below so a pixel that never varies cannot drive the density to infinity.
+            let logVar = parameters.narrow(axis: 1, start: 1, length: 1).reshaped([n, d]).clamped(min: -9)
+            return -Loss.gaussianNegativeLogLikelihood(x, mean: mean, logVariance: logVar, reduction: .none).sum(axis: 1)
+        case .categorical:
+            return CategoricalDistribution.logProbability(logits: parameters, levels: levels(x))
+        }
+    }
+
+    /// Integer gray levels 0…255 of images in the data range.
+    func levels(_ x: Tensor) -> Tensor {
+        let unit = dataRange.0 < 0 ? (x.detached() + 1) * 0.5 : x.detached()
+        return unit.mapValues { v in
+            let s = v * 255 + 0.5
+            // Round down via the magic-number trick and clamp to 0…255.
+            let r = (s + 12_582_912) - 12_582_912
+            let floored = r.replacing(with: r - 1, where: r .> s)
+            return floored.replacing(with: 0, where: floored .< 0).replacing(with: 255, where: floored .> 255)
+        }
+    }
+
+    /// The expected image under p(x|z), in the data range: [N, C·H·W].
+    public func meanImage(_ parameters: Tensor) -> Tensor {
+        let n = parameters.shape[0], d = architecture.pixelCount
+        switch architecture.likelihood {
+        case .bernoulli:
+            let p = parameters.reshaped([n, d]).sigmoid()
+            return dataRange.0 < 0 ? p * 2 - 1 : p
+        case .gaussian:
+            return parameters.reshaped([n, d])
+        case .gaussianLearned:
+            return parameters.narrow(axis: 1, start: 0, length: 1).reshaped([n, d])
+        case .categorical:
+            let probabilities = parameters.softmax(axis: 1)   // [N, 256, D]
+            let levelValues = Tensor.arange(256).reshaped([1, 256, 1]) * (1 / 255)
+            let unit = (probabilities * levelValues).sum(axis: 1)
+            return dataRange.0 < 0 ? unit * 2 - 1 : unit
+        }
+    }
+
+    /// The terms of the negative ELBO, averaged over the batch (nats per image),
+    /// with one reparameterised sample per image. KL is analytic for the
+    /// standard prior and a single-sample estimate log q(z|x) - log p(z) otherwise.
+    /// `beta` weights the KL in `objective` (the quantity to minimise); `loss`
+    /// is always the true negative ELBO.
+    public func negativeELBO(_ x: Tensor, classes: [Int]? = nil, beta: Float = 1, rng: inout RandomGenerator)
+        -> (objective: Tensor, loss: Tensor, reconstruction: Tensor, kl: Tensor) {
+        let n = Float(x.shape[0])
+        let (mean, logVariance) = encode(x, classes: classes)
+        let (z, noise) = DiagonalGaussian.sample(mean: mean, logVariance: logVariance, rng: &rng)
+        let reconstruction = -logLikelihood(decode(z, classes: classes), x).sum() / n
+        let klPerImage: Tensor
+        if prior.kind == .standard {
+            klPerImage = DiagonalGaussian.klToStandardNormal(mean: mean, logVariance: logVariance)
+        } else {
+            // log q(z|x) with z = μ + σε is -½ Σ (ε² + log 2π + log σ²).
+            let logQ = ((noise * noise) + logVariance + DiagonalGaussian.log2pi).sum(axis: -1) * -0.5
+            klPerImage = logQ - prior.logDensity(z) { self.encode($0) }
+        }
+        let kl = klPerImage.sum() / n
+        let loss = reconstruction + kl
+        let objective = beta == 1 ? loss : reconstruction + kl * beta
+        return (objective, loss, reconstruction, kl)
+    }
+
+    /// −log p(x) per image by importance sampling with K draws from q(z|x):
+    /// log p(x) ≈ log (1/K) Σₖ p(x|zₖ) p(zₖ) / q(zₖ|x) (Burda et al. 2016).
+    /// Its expectation bounds the true NLL from above and tightens as K grows;
+    /// K = 1 is the single-sample negative ELBO.
+    public func importanceSampledNLL(_ x: Tensor, classes: [Int]? = nil, samples k: Int, rng: inout RandomGenerator) -> [Double] {
+        precondition(k >= 1, "importance sampling needs at least one sample")
+        return withoutGradient {
+            let n = x.shape[0]
+            let chunk = Swift.max(1, 20_000 / (k * Swift.max(1, architecture.likelihood.parametersPerPixel / 8)))
+            var out: [Double] = []
+            out.reserveCapacity(n)
+            var start = 0
+            while start < n {
+                let c = Swift.min(chunk, n - start)
+                let xs = x.rows(start..<(start + c))
+                let cls = classes.map { Array($0[start..<(start + c)]) }
+                let (mean, logVariance) = encode(xs, classes: cls)
+                let replicate = (0..<k).flatMap { _ in Array(0..<c) }
+                let repClasses = cls.map { cl in replicate.map { cl[$0] } }
+                let mu = mean.gatherRows(replicate), lv = logVariance.gatherRows(replicate)
+                let (z, eps) = DiagonalGaussian.sample(mean: mu, logVariance: lv, rng: &rng)
+                let logLikelihood = logLikelihood(decode(z, classes: repClasses), xs.gatherRows(replicate))
+                let logPrior = prior.logDensity(z) { self.encode($0) }
+                let logPosterior = ((eps * eps) + lv + DiagonalGaussian.log2pi).sum(axis: -1) * -0.5
+                let logWeights = (logLikelihood + logPrior - logPosterior).reshaped([k, c])
+                let logMarginal = logWeights.logSumExp(axis: 0) - Float(Foundation.log(Double(k)))
+                out += logMarginal.scalars.map { -Double($0) }
+                start += c
+            }
+            return out
+        }
+    }
+
+    /// Codes drawn from the prior: [count, latent].
+    public func samplePrior(_ count: Int, rng: inout RandomGenerator) -> Tensor {
+        withoutGradient { prior.sample(count, latent: latentSize, encoder: { self.encode($0) }, rng: &rng) }
+    }
+}
