@@ -20,6 +20,17 @@ public protocol TrainableModel: AnyObject {
 
     /// Which per-epoch metrics share a chart: (file stem, title, y label, metric keys).
     var charts: [(file: String, title: String, yLabel: String, keys: [String])] { get }
+    /// Epochs when the command line does not say.
+    static var defaultEpochs: Int { get }
+}
+
+extension TrainableModel {
+    public static var defaultEpochs: Int { 10 }
+}
+
+/// Models with work to do after each pass over the data (a closed-form fit).
+public protocol EpochEndingModel: TrainableModel {
+    func endEpoch(_ epoch: Int) throws
 }
 
 /// Models that can draw new images.
@@ -45,7 +56,7 @@ public protocol LatentSpaceModel: TrainableModel {
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self]
+    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self]
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {

@@ -59,6 +59,7 @@ public struct Trainer {
                 seen += indices.count
                 progress.advance(by: indices.count, status: String(format: "%@ %.4g", order.first ?? "", (sums[order.first ?? ""] ?? 0) / Double(seen)))
             }
+            try (model as? any EpochEndingModel)?.endEpoch(epoch)
             let seconds = watch.elapsed
             var record: [String: Any] = ["epoch": epoch, "seconds": seconds, "images_per_sec": Double(seen) / seconds]
             for k in order { record[k] = sums[k]! / Double(seen) }

@@ -80,9 +80,9 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Write a sample grid every this many epochs (0: only at the end).")
     var imageEvery = 1
 
-    func options() throws -> TrainingOptions {
+    func options(defaultEpochs: Int = 10) throws -> TrainingOptions {
         var t = TrainingOptions()
-        t.epochs = epochs ?? 10
+        t.epochs = epochs ?? defaultEpochs
         t.batchSize = batch
         t.learningRate = lr
         t.optimizer = optimizer
@@ -132,7 +132,7 @@ struct TrainCommand: ParsableCommand {
         if let resume { return try resumeRun(resume) }
         guard let model else { throw ValidationError("name a model to train (\(ModelRegistry.families.map { $0.family }.joined(separator: ", "))) or give --resume RUN") }
         let family = try ModelRegistry.family(model)
-        let trainingOptions = try training.options()
+        let trainingOptions = try training.options(defaultEpochs: family.defaultEpochs)
         let prepared = try PreparedData.load(data.options(seed: trainingOptions.seed))
         let config = RunConfig(family: family.family, command: CommandLine.arguments, data: prepared,
                                training: trainingOptions, model: try modelArguments.options())
