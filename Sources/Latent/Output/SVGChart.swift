@@ -56,7 +56,7 @@ public struct LineChart {
     public var xLabel: String
     public var yLabel: String
     public var logScaleY = false
-    public var width = 640
+    public var width = 720
     public var height = 400
     public private(set) var series: [Series] = []
 
@@ -73,7 +73,8 @@ public struct LineChart {
     }
 
     public func svg() -> String {
-        let (left, right, top, bottom) = (70.0, 20.0 + (series.count > 1 ? 130 : 0), 40.0, 55.0)
+        let legendWidth = series.count > 1 ? Double(series.map(\.name.count).max()! * 7 + 50) : 0
+        let (left, right, top, bottom) = (70.0, 20.0 + legendWidth, 40.0, 55.0)
         let plotW = Double(width) - left - right, plotH = Double(height) - top - bottom
         let usable = series.flatMap { s in zip(s.x, s.y).filter { $0.0.isFinite && $0.1.isFinite && (!logScaleY || $0.1 > 0) } }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
