@@ -14,7 +14,7 @@ struct LatentCommand: ParsableCommand {
           latent runs
         """,
         subcommands: [TrainCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
-                      InterpolateCommand.self, LatentMapCommand.self, FiltersCommand.self, EvaluateCommand.self,
+                      InterpolateCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
                       SweepCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
                       BenchCommand.self])
 }

@@ -19,36 +19,40 @@ public struct ConvGeometry: Equatable, Sendable {
     public var columnCount: Int { batch * outputHeight * outputWidth }
 }
 
+/// For one kernel offset (ki, kj): the input-plane offset each output
+/// position reads, or -1 where it falls in the padding. The same table serves
+/// every channel and image, so the copies below are flat gather/scatter loops.
+@inline(__always)
+func patchOffsets(_ g: ConvGeometry, _ ki: Int, _ kj: Int, into table: inout [Int32]) {
+    let (ho, wo) = (g.outputHeight, g.outputWidth)
+    for oh in 0..<ho {
+        let ih = oh * g.stride - g.padding + ki
+        for ow in 0..<wo {
+            let iw = ow * g.stride - g.padding + kj
+            table[oh * wo + ow] = (ih >= 0 && ih < g.height && iw >= 0 && iw < g.width) ? Int32(ih * g.width + iw) : -1
+        }
+    }
+}
+
 /// Unfolds image patches into a [patchSize, batch·Ho·Wo] matrix so that a
 /// convolution becomes one GEMM for the whole batch. Padding reads as 0.
 public func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
-    let (ho, wo) = (g.outputHeight, g.outputWidth)
-    let plane = ho * wo
-    for c in 0..<g.channels {
-        for ki in 0..<g.kernelHeight {
-            for kj in 0..<g.kernelWidth {
-                let row = col + ((c * g.kernelHeight + ki) * g.kernelWidth + kj) * g.columnCount
-                // Output columns whose input column (ow·s - p + kj) is inside the image.
-                let owLow = max(0, (g.padding - kj + g.stride - 1) / g.stride)
-                let owHigh = min(wo, (g.width + g.padding - kj + g.stride - 1) / g.stride)
-                for n in 0..<g.batch {
-                    let src = image + (n * g.channels + c) * g.height * g.width
-                    let dstImage = row + n * plane
-                    for oh in 0..<ho {
-                        let ih = oh * g.stride - g.padding + ki
-                        let dst = dstImage + oh * wo
-                        if ih < 0 || ih >= g.height || owLow >= owHigh {
-                            dst.update(repeating: 0, count: wo)
-                            continue
+    let plane = g.outputHeight * g.outputWidth
+    let inPlane = g.height * g.width
+    var table = [Int32](repeating: 0, count: plane)
+    for ki in 0..<g.kernelHeight {
+        for kj in 0..<g.kernelWidth {
+            patchOffsets(g, ki, kj, into: &table)
+            table.withUnsafeBufferPointer { t in
+                for c in 0..<g.channels {
+                    let row = col + ((c * g.kernelHeight + ki) * g.kernelWidth + kj) * g.columnCount
+                    for n in 0..<g.batch {
+                        let src = image + (n * g.channels + c) * inPlane
+                        let dst = row + n * plane
+                        for p in 0..<plane {
+                            let o = Int(t[p])
+                            dst[p] = o >= 0 ? src[o] : 0
                         }
-                        let srcRow = src + ih * g.width - g.padding + kj
-                        if owLow > 0 { dst.update(repeating: 0, count: owLow) }
-                        if g.stride == 1 {
-                            (dst + owLow).update(from: srcRow + owLow, count: owHigh - owLow)
-                        } else {
-                            for ow in owLow..<owHigh { dst[ow] = srcRow[ow * g.stride] }
-                        }
-                        if owHigh < wo { (dst + owHigh).update(repeating: 0, count: wo - owHigh) }
                     }
                 }
             }
@@ -59,27 +63,22 @@ public func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, _ col: Unsa
 /// The adjoint of `im2col`: adds every column entry back to the pixel it
 /// came from. `image` must be zeroed (or hold values to add to) beforehand.
 public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ image: UnsafeMutablePointer<Float>) {
-    let (ho, wo) = (g.outputHeight, g.outputWidth)
-    let plane = ho * wo
-    for c in 0..<g.channels {
-        for ki in 0..<g.kernelHeight {
-            for kj in 0..<g.kernelWidth {
-                let row = col + ((c * g.kernelHeight + ki) * g.kernelWidth + kj) * g.columnCount
-                let owLow = max(0, (g.padding - kj + g.stride - 1) / g.stride)
-                let owHigh = min(wo, (g.width + g.padding - kj + g.stride - 1) / g.stride)
-                if owLow >= owHigh { continue }
-                for n in 0..<g.batch {
-                    let dst = image + (n * g.channels + c) * g.height * g.width
-                    let srcImage = row + n * plane
-                    for oh in 0..<ho {
-                        let ih = oh * g.stride - g.padding + ki
-                        if ih < 0 || ih >= g.height { continue }
-                        let src = srcImage + oh * wo
-                        let dstRow = dst + ih * g.width - g.padding + kj
-                        if g.stride == 1 {
-                            addInPlace(dstRow + owLow, src + owLow, owHigh - owLow)
-                        } else {
-                            for ow in owLow..<owHigh { dstRow[ow * g.stride] += src[ow] }
+    let plane = g.outputHeight * g.outputWidth
+    let inPlane = g.height * g.width
+    var table = [Int32](repeating: 0, count: plane)
+    for ki in 0..<g.kernelHeight {
+        for kj in 0..<g.kernelWidth {
+            patchOffsets(g, ki, kj, into: &table)
+            table.withUnsafeBufferPointer { t in
+                for c in 0..<g.channels {
+                    let row = col + ((c * g.kernelHeight + ki) * g.kernelWidth + kj) * g.columnCount
+                    for n in 0..<g.batch {
+                        let dst = image + (n * g.channels + c) * inPlane
+                        let src = row + n * plane
+                        // For a fixed kernel offset no two positions share a pixel, so order does not matter.
+                        for p in 0..<plane {
+                            let o = Int(t[p])
+                            if o >= 0 { dst[o] += src[p] }
                         }
                     }
                 }
