@@ -23,7 +23,7 @@ public enum DatasetRegistry {
 
     /// Class names of the registered data sets, for legends.
     public static func classNames(_ source: String) -> [String]? {
-        switch source {
+        switch (source as NSString).lastPathComponent {
         case "fashion-mnist", "fashion":
             return ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
         case "mnist": return (0..<10).map(String.init)

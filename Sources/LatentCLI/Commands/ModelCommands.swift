@@ -198,7 +198,7 @@ struct LatentMapCommand: ParsableCommand {
             let (otherModel, _) = try ModelRegistry.load(other)
             let (otherPlot, _) = try map(other, otherModel)
             let w = plot.width
-            svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w * 2)\" height=\"\(plot.height)\">\n"
+            svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w * 2)\" height=\"\(plot.height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
                 + "<svg x=\"0\" y=\"0\">\(inner(plot.svg()))</svg>\n<svg x=\"\(w)\" y=\"0\">\(inner(otherPlot.svg()))</svg>\n</svg>\n"
         }
         try AtomicFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
