@@ -22,10 +22,13 @@ public protocol TrainableModel: AnyObject {
     var charts: [(file: String, title: String, yLabel: String, keys: [String])] { get }
     /// Epochs when the command line does not say.
     static var defaultEpochs: Int { get }
+    /// The per-epoch metric that sweeps overlay by default.
+    static var primaryMetric: String { get }
 }
 
 extension TrainableModel {
     public static var defaultEpochs: Int { 10 }
+    public static var primaryMetric: String { "val_loss" }
 }
 
 /// Models with work to do after each pass over the data (a closed-form fit).
@@ -56,7 +59,7 @@ public protocol LatentSpaceModel: TrainableModel {
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self]
+    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self]
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {
@@ -117,4 +120,19 @@ public protocol ConditionalSamplingModel: SamplingModel {
     /// Classes the model was trained with, or nil when it is unconditional.
     var conditionalClasses: Int? { get }
     func sample(_ count: Int, classes: [Int], rng: inout RandomGenerator) -> Tensor
+}
+
+/// Models sampled by Gibbs chains of a chosen length (RBM, DBM).
+public protocol GibbsSamplingModel: SamplingModel {
+    /// `gibbsSteps` steps from `start` ([N, D]) or from random binary images; returns visible probabilities.
+    func sample(_ count: Int, gibbsSteps: Int, from start: Tensor?, rng: inout RandomGenerator) -> Tensor
+}
+
+/// Energy-based models whose partition function can be estimated (AIS) or, when small, enumerated.
+public protocol PartitionFunctionModel: TrainableModel {
+    func logPartition(baseData: Tensor, chains: Int, betas: [Double], rng: inout RandomGenerator, progress: Progress?) -> AIS.Estimate
+    /// Exact log Z when the model is small enough to enumerate, else nil.
+    func exactLogPartition() -> Double?
+    /// log p(v) per image for a given log Z.
+    func logLikelihood(_ images: Tensor, logPartition: Double) -> [Double]
 }

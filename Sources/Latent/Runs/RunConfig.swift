@@ -40,6 +40,16 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var noise: String?
     /// Autoencoder L1 weight on the code.
     public var sparsity: Float?
+    /// RBM/DBM: Gibbs steps of the negative phase (k of CD-k / PCD-k).
+    public var gibbsSteps: Int?
+    /// RBM/DBM: persistent chains (PCD) instead of CD.
+    public var persistent: Bool?
+    /// RBM/DBM: momentum of the parameter updates.
+    public var momentum: Float?
+    /// RBM/DBM: L2 weight decay.
+    public var weightDecay: Float?
+    /// RBM/DBM: learning-rate schedule, "constant" or "linear" (decaying to 0 at the last epoch).
+    public var schedule: String?
 
     public init() {}
 }

@@ -34,6 +34,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Output PNG (default: the run's images/sample-<n>.png).") var output: String?
     @Option(help: "Also save the samples as a float32 .npy array [N, C, H, W].") var npy: String?
     @Option(help: "Conditional models: draw only this class.") var `class`: Int?
+    @Option(help: "RBM/DBM: Gibbs steps, comma-separated; one grid per value.") var gibbsSteps: String?
+    @Flag(help: "RBM/DBM: start the chains at test images instead of random noise.") var fromData = false
 
     func run() throws {
         let (run, model) = try loadRun(target)
@@ -41,6 +43,20 @@ struct SampleCommand: ParsableCommand {
                                   supportedBy: "VAE, AE, PPCA, GAN, DCGAN, RBM and DBM")
         guard n >= 1 else { throw ValidationError("--n must be positive") }
         var rng = RandomGenerator(seed: seed)
+        if let gibbsSteps {
+            let gibbs = try require(model, (any GibbsSamplingModel).self, family: run.config.family, command: "sample --gibbs-steps",
+                                    supportedBy: "RBM and DBM")
+            let start = fromData ? try testImages(run).images.rows(0..<Swift.min(n, try testImages(run).images.shape[0])) : nil
+            for steps in try integerList(gibbsSteps, name: "--gibbs-steps") {
+                var chainRng = RandomGenerator(seed: seed)   // the same starting noise for every length
+                var grid = ImageGrid(images: display(gibbs.sample(start?.shape[0] ?? n, gibbsSteps: steps, from: start, rng: &chainRng), run))
+                grid.title = "\(steps) Gibbs steps from \(fromData ? "test images" : "noise")"
+                let path = run.image("sample-gibbs-\(steps)\(fromData ? "-from-data" : "").png")
+                try grid.render().write(to: path)
+                print(path)
+            }
+            return
+        }
         let drawn: Tensor
         if let chosen = `class` {
             guard let conditional = sampler as? any ConditionalSamplingModel, let classes = conditional.conditionalClasses else {
@@ -248,10 +264,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Importance samples per image for the NLL (0: skip).") var nllSamples = 0
     @Option(help: "Score only the first N test images.") var limit: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 2
+    @Flag(help: "RBM: estimate log Z by annealed importance sampling and report the test log-likelihood.") var ais = false
+    @Option(help: "AIS: parallel chains.") var aisChains = 100
+    @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let (run, model) = try loadRun(target)
+        if ais { return try evaluateAIS(run, model) }
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
                                  supportedBy: "VAE, AE, PPCA, RBM and DBM")
         var (test, labels) = try testImages(run)
@@ -284,6 +304,35 @@ struct EvaluateCommand: ParsableCommand {
     }
 }
 
+extension EvaluateCommand {
+    /// log Z by AIS (and exactly when the model is small), then the test log-likelihood.
+    func evaluateAIS(_ run: RunDirectory, _ model: any TrainableModel) throws {
+        let energy = try require(model, (any PartitionFunctionModel).self, family: run.config.family, command: "evaluate --ais",
+                                 supportedBy: "RBM")
+        guard aisChains >= 2, aisSteps >= 0 else { throw ValidationError("--ais-chains must be at least 2 and --ais-steps not negative") }
+        let data = try PreparedData.load(run.config.data)
+        var (test, _) = try testImages(run)
+        if let limit { test = test.rows(0..<Swift.min(Swift.max(limit, 1), test.shape[0])) }
+        let betas = AIS.schedule(aisSteps == 0 ? .paper : .linear(aisSteps + 1))
+        let progress = Progress("AIS", total: betas.count - 1, unit: "β")
+        progress.quiet = json
+        var rng = RandomGenerator(seed: seed)
+        let estimate = energy.logPartition(baseData: data.train.flatImages, chains: aisChains, betas: betas, rng: &rng, progress: progress)
+        progress.finish()
+        let ll = energy.logLikelihood(test, logPartition: estimate.logPartition)
+        let mean = ll.reduce(0, +) / Double(ll.count)
+        var record: [String: Any] = ["run": run.name, "test_images": test.shape[0], "ais_chains": aisChains, "ais_steps": estimate.steps,
+                                     "log_z": estimate.logPartition, "log_z_lower": estimate.lower, "log_z_upper": estimate.upper,
+                                     "test_log_likelihood": mean]
+        if let exact = energy.exactLogPartition() { record["log_z_exact"] = exact }
+        if json { return writeJSON(record.mapValues { ($0 as? Double).map { $0.isFinite ? $0 as Any : "-inf" as Any } ?? $0 }) }
+        print("\(run.name): AIS with \(aisChains) chains and \(estimate.steps) intermediate distributions")
+        print(String(format: "  log Z = %.3f  (±3 s.e.: %.3f … %.3f)", estimate.logPartition, estimate.lower, estimate.upper))
+        if let exact = record["log_z_exact"] as? Double { print(String(format: "  exact log Z = %.3f", exact)) }
+        print(String(format: "  average test log-likelihood: %.2f nats per image (%d images)", mean, test.shape[0]))
+    }
+}
+
 struct InpaintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inpaint",
@@ -294,12 +343,25 @@ struct InpaintCommand: ParsableCommand {
     @Option(help: "Removed rows, start:end (end excluded), anywhere in the image.") var rows = "10:16"
     @Option(help: "Number of test images.") var n = 16
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(help: "Print JSON.") var json = false
     @Option(help: "Output PNG (default: the run's images/inpaint-<start>-<end>.png).") var output: String?
+    @Flag(help: "Plot the error against the number of removed rows, at the top, middle and bottom.") var sweep = false
+
+    /// Mask with rows start..<end removed (0) in every channel.
+    static func mask(_ shape: [Int], count: Int, rows: Range<Int>) -> Tensor {
+        let (c, h, w) = (shape[0], shape[1], shape[2])
+        var known = Tensor.ones([count, c * h * w])
+        known.withMutableData { p in
+            for i in 0..<count { for ch in 0..<c { for y in rows { for x in 0..<w { p[i * c * h * w + (ch * h + y) * w + x] = 0 } } } }
+        }
+        return known
+    }
 
     func run() throws {
         let (run, model) = try loadRun(target)
         let painter = try require(model, (any InpaintingModel).self, family: run.config.family, command: "inpaint",
                                   supportedBy: "RBM and DBM")
+        if sweep { return try sweepRows(run, painter) }
         let parts = rows.split(separator: ":").map { Int($0) }
         let (c, h, w) = (run.config.imageShape[0], run.config.imageShape[1], run.config.imageShape[2])
         guard parts.count == 2, let start = parts[0], let end = parts[1], start >= 0, end <= h, start < end else {
@@ -307,12 +369,7 @@ struct InpaintCommand: ParsableCommand {
         }
         let test = try testImages(run)
         let real = test.images.rows(0..<Swift.min(n, test.images.shape[0]))
-        var known = Tensor.ones(real.shape)
-        known.withMutableData { p in
-            for i in 0..<real.shape[0] { for ch in 0..<c { for y in start..<end { for x in 0..<w {
-                p[i * c * h * w + (ch * h + y) * w + x] = 0
-            } } } }
-        }
+        let known = Self.mask(run.config.imageShape, count: real.shape[0], rows: start..<end)
         var rng = RandomGenerator(seed: seed)
         let restored = painter.inpaint(real, known: known, rng: &rng)
         let removed = Float(real.shape[0] * c * (end - start) * w)
@@ -324,6 +381,36 @@ struct InpaintCommand: ParsableCommand {
                                  captions: ["original", "rows removed", "restored"], columns: columns, scale: 2).write(to: path)
         print(path)
         print(String(format: "mean squared error on the removed rows: %.5f", error))
+    }
+
+    func sweepRows(_ run: RunDirectory, _ painter: any InpaintingModel) throws {
+        let (c, h, w) = (run.config.imageShape[0], run.config.imageShape[1], run.config.imageShape[2])
+        let test = try testImages(run)
+        let real = test.images.rows(0..<Swift.min(Swift.max(n, 100), test.images.shape[0]))
+        let counts = Array(stride(from: 2, through: h / 2, by: 2))
+        var chart = LineChart(title: "Inpainting error against removed rows", xLabel: "rows removed", yLabel: "mean squared error per removed pixel")
+        var rows: [[String: Any]] = []
+        let progress = Progress("inpaint sweep", total: counts.count * 3, unit: "settings")
+        for (place, range) in [("top", { (k: Int) in 0..<k }), ("middle", { (k: Int) in (h - k) / 2..<((h - k) / 2 + k) }),
+                               ("bottom", { (k: Int) in (h - k)..<h })] {
+            var errors: [Double] = []
+            for k in counts {
+                let known = Self.mask(run.config.imageShape, count: real.shape[0], rows: range(k))
+                var rng = RandomGenerator(seed: seed)
+                let restored = painter.inpaint(real, known: known, rng: &rng)
+                let removed = Float(real.shape[0] * c * k * w)
+                let e = Double(withoutGradient { (((restored - real) * (1 - known)).pow(2)).sum().item / removed })
+                errors.append(e)
+                rows.append(["place": place, "rows": k, "error": e])
+                progress.advance()
+            }
+            chart.add(place, x: counts.map(Double.init), y: errors)
+        }
+        progress.finish()
+        let path = run.plot("inpaint-sweep.svg")
+        try chart.write(to: path)
+        if json { return writeJSON(["run": run.name, "images": real.shape[0], "results": rows]) }
+        print(path)
     }
 }
 

@@ -5,14 +5,17 @@ import Latent
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Train one run per combination of values and overlay their validation curves.",
+        abstract: "Train one run per setting and overlay their validation curves.",
         discussion: """
-        Every option given as a comma list is swept; all combinations are trained, one after
-        another, into runs/<sweep>-<values>/. The overlaid curves and a table of final values go
-        to runs/<sweep>/ (sweep.svg, sweep.md, sweep.json).
+        Options given as comma lists are swept and every combination is trained, one after another,
+        into runs/<sweep>-<setting>/; or --configs lists the settings to train. For one-hidden-layer
+        models (rbm) a --hidden list is swept too. The overlaid curves and a table of final values
+        go to runs/<sweep>/ (sweep.svg, sweep.md, sweep.json).
 
-        Example:
+        Examples:
           latent sweep vae --lr 1e-2,1e-3,1e-5 --epochs 10 --limit 10000
+          latent sweep rbm --hidden 10,20,50 --lr 0.01,0.001 --epochs 10,30 --batch 10
+          latent sweep rbm --configs "hidden=10,lr=0.01,epochs=10;hidden=50,lr=0.001,epochs=30"
         """)
 
     @Argument(help: "The model family.") var model: String
@@ -20,43 +23,79 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Latent sizes, comma-separated.") var latent: String?
     @Option(help: "Epoch counts, comma-separated.") var epochs = "10"
     @Option(help: "Batch sizes, comma-separated.") var batch = "128"
+    @Option(help: "Settings to train instead of all combinations: key=value pairs (lr, latent, hidden, epochs, batch) joined by commas, settings by semicolons.")
+    var configs: String?
     @Option(help: "Name of the sweep.") var name: String?
-    @Option(help: "Metric to overlay (default: val_loss, or loss without validation).") var metric: String?
+    @Option(help: "Metric to overlay (default: the model's main validation metric).") var metric: String?
 
     @OptionGroup(title: "Data") var data: DataArguments
     @OptionGroup(title: "Model") var modelArguments: ModelArguments
     @OptionGroup var location: RunsLocation
     @Option(help: "Random seed.") var seed: UInt64 = 0
 
+    /// One setting of the sweep: the values that differ, by key.
+    typealias Setting = [(key: String, value: String)]
+
+    func settings(singleHiddenLayer: Bool) throws -> [Setting] {
+        if let configs {
+            return try configs.split(separator: ";").map { entry in
+                try entry.split(separator: ",").map { pair in
+                    let kv = pair.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard kv.count == 2, ["lr", "latent", "hidden", "epochs", "batch"].contains(kv[0]) else {
+                        throw ValidationError("--configs: '\(pair)' is not key=value with key lr, latent, hidden, epochs or batch")
+                    }
+                    return (kv[0], kv[1])
+                }
+            }
+        }
+        var axes: [(String, [String])] = [("lr", lr.split(separator: ",").map(String.init)),
+                                          ("epochs", epochs.split(separator: ",").map(String.init)),
+                                          ("batch", batch.split(separator: ",").map(String.init))]
+        if let latent { axes.append(("latent", latent.split(separator: ",").map(String.init))) }
+        if singleHiddenLayer, let hidden = modelArguments.hidden { axes.insert(("hidden", hidden.split(separator: ",").map(String.init)), at: 0) }
+        var result: [Setting] = [[]]
+        for (key, values) in axes {
+            result = result.flatMap { partial in values.map { partial + [(key, $0.trimmingCharacters(in: .whitespaces))] } }
+        }
+        return result
+    }
+
     func run() throws {
         BLAS.configureFromEnvironment()
         let family = try ModelRegistry.family(model)
-        let lrs = try floatList(lr, name: "--lr")
-        let latents: [Int?] = try latent.map { try integerList($0, name: "--latent") } ?? [nil]
-        let epochCounts = try integerList(epochs, name: "--epochs")
-        let batches = try integerList(batch, name: "--batch")
+        let all = try settings(singleHiddenLayer: family.family == "rbm")
+        // Only keys that vary name the runs.
+        let varying = Set(all.flatMap { $0.map(\.key) }.filter { key in Set(all.map { s in s.first { $0.key == key }?.value ?? "" }).count > 1 })
         let prepared = try PreparedData.load(data.options(seed: seed))
         let sweepName = name ?? "sweep-\(family.family)-\(prepared.name)"
         var results: [(label: String, run: RunDirectory)] = []
-        for l in lrs { for z in latents { for e in epochCounts { for b in batches {
+        for setting in all {
             var training = TrainingOptions()
-            training.learningRate = l; training.epochs = e; training.batchSize = b; training.seed = seed
+            training.seed = seed
             training.imageEvery = 0
+            training.epochs = 10
+            training.batchSize = 128
             var modelOptions = try modelArguments.options()
-            if let z { modelOptions.latent = z }
-            var labelParts: [String] = []
-            if lrs.count > 1 { labelParts.append("lr=\(l)") }
-            if latents.count > 1, let z { labelParts.append("latent=\(z)") }
-            if epochCounts.count > 1 { labelParts.append("epochs=\(e)") }
-            if batches.count > 1 { labelParts.append("batch=\(b)") }
-            let label = labelParts.isEmpty ? "run" : labelParts.joined(separator: " ")
+            for (key, value) in setting {
+                switch key {
+                case "lr":
+                    guard let v = Float(value), v > 0 else { throw ValidationError("learning rate '\(value)' is not a positive number") }
+                    training.learningRate = v
+                case "epochs", "batch", "latent", "hidden":
+                    guard let v = Int(value), v > 0 else { throw ValidationError("\(key) '\(value)' is not a positive integer") }
+                    if key == "epochs" { training.epochs = v } else if key == "batch" { training.batchSize = v }
+                    else if key == "latent" { modelOptions.latent = v } else { modelOptions.hidden = [v] }
+                default: break
+                }
+            }
+            let parts = setting.filter { varying.contains($0.key) }.map { "\($0.key)=\($0.value)" }
+            let label = parts.isEmpty ? "run" : parts.joined(separator: " ")
             let config = RunConfig(family: family.family, command: CommandLine.arguments, data: prepared,
                                    training: training, model: modelOptions)
             var rng = RandomGenerator(seed: seed)
             let instance = try family.init(config: config, rng: &rng)
-            let run = try RunDirectory.create(root: location.runs,
-                                              name: sweepName + "-" + label.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "=", with: ""),
-                                              config: config)
+            let runName = sweepName + "-" + label.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "=", with: "")
+            let run = try RunDirectory.create(root: location.runs, name: runName, config: config)
             print("== \(label): \(run.path)")
             do {
                 try Trainer(run: run, data: prepared, model: instance).train(rng: &rng)
@@ -64,23 +103,24 @@ struct SweepCommand: ParsableCommand {
                 print("   stopped: \(error)")   // a diverging setting is a result of the sweep, not its end
             }
             results.append((label, run))
-        } } } }
-        try summarize(results, folder: location.runs + "/" + sweepName)
+        }
+        try summarize(results, folder: location.runs + "/" + sweepName, key: metric ?? family.primaryMetric)
     }
 
-    func summarize(_ results: [(label: String, run: RunDirectory)], folder: String) throws {
-        let key = metric ?? (results.first.map { $0.run.config.validationCount > 0 } == true ? "val_loss" : "loss")
+    func summarize(_ results: [(label: String, run: RunDirectory)], folder: String, key: String) throws {
         var chart = LineChart(title: "\(model) sweep: \(key)", xLabel: "epoch", yLabel: key)
         var table = "| setting | run | epochs | final \(key) | best \(key) |\n|---|---|---|---|---|\n"
         var json: [[String: Any]] = []
+        let higherIsBetter = key.contains("likelihood") || key.contains("accuracy")
         for (label, run) in results {
             let s = run.metrics.series(key)
             chart.add(label, x: s.x, y: s.y)
             let finite = s.y.filter(\.isFinite)
+            let bestValue = higherIsBetter ? finite.max() : finite.min()
             let final = s.y.last.map { String(format: "%.3f", $0) } ?? "—"
-            let best = finite.min().map { String(format: "%.3f", $0) } ?? "—"
+            let best = bestValue.map { String(format: "%.3f", $0) } ?? "—"
             table += "| \(label) | \(run.name) | \(s.x.count) | \(final) | \(best) |\n"
-            json.append(["setting": label, "run": run.name, "epochs": s.x.count, "final": s.y.last ?? NSNull(), "best": finite.min() ?? NSNull()])
+            json.append(["setting": label, "run": run.name, "epochs": s.x.count, "final": s.y.last ?? NSNull(), "best": bestValue ?? NSNull()])
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try chart.write(to: folder + "/sweep.svg")

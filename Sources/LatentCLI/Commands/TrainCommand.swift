@@ -37,6 +37,18 @@ struct ModelArguments: ParsableArguments {
     @Option(help: "Autoencoder L1 weight on the code (sparse autoencoder).")
     var sparsity: Float?
 
+    @Option(help: "RBM/DBM: Gibbs steps k of the negative phase (CD-k, or PCD-k with --pcd).")
+    var cdK: Int?
+
+    @Flag(help: "RBM/DBM: persistent contrastive divergence (chains kept across updates).")
+    var pcd = false
+
+    @Option(help: "RBM/DBM: L2 weight decay.")
+    var weightDecay: Float?
+
+    @Option(help: "RBM/DBM: learning-rate schedule, constant or linear (to 0 at the last epoch).")
+    var schedule: String?
+
     func options() throws -> ModelOptions {
         var m = ModelOptions()
         m.latent = latent
@@ -50,6 +62,10 @@ struct ModelArguments: ParsableArguments {
         m.conditional = conditional ? true : nil
         m.noise = noise
         m.sparsity = sparsity
+        m.gibbsSteps = cdK
+        m.persistent = pcd ? true : nil
+        m.weightDecay = weightDecay
+        m.schedule = schedule
         return m
     }
 }
@@ -68,8 +84,8 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Optimizer: adam, adamax or sgd (with --momentum).")
     var optimizer: TrainingOptions.OptimizerKind = .adam
 
-    @Option(help: "SGD momentum.")
-    var momentum: Float = 0.9
+    @Option(help: "Momentum: SGD's (default 0.9) or the RBM/DBM updates' (default 0).")
+    var momentum: Float?
 
     @Option(help: "Clip the global gradient norm to this value.")
     var clipNorm: Float?
@@ -86,7 +102,7 @@ struct TrainingArguments: ParsableArguments {
         t.batchSize = batch
         t.learningRate = lr
         t.optimizer = optimizer
-        t.momentum = momentum
+        t.momentum = momentum ?? 0.9
         t.clipNorm = clipNorm
         t.seed = seed
         t.imageEvery = imageEvery
@@ -107,6 +123,7 @@ struct TrainCommand: ParsableCommand {
         Examples:
           latent train vae --data fashion-mnist --latent 20 --epochs 10
           latent train vae --data mnist --binarize dynamic --limit 5000 --epochs 3 --name quick
+          latent train rbm --data ../shared/data/mnist --hidden 500 --lr 0.01 --batch 10 --pcd --epochs 30
           latent train --resume quick --epochs 6        continue a run (from its last checkpoint)
         """)
 
@@ -134,8 +151,10 @@ struct TrainCommand: ParsableCommand {
         let family = try ModelRegistry.family(model)
         let trainingOptions = try training.options(defaultEpochs: family.defaultEpochs)
         let prepared = try PreparedData.load(data.options(seed: trainingOptions.seed))
+        var modelOptions = try modelArguments.options()
+        modelOptions.momentum = training.momentum
         let config = RunConfig(family: family.family, command: CommandLine.arguments, data: prepared,
-                               training: trainingOptions, model: try modelArguments.options())
+                               training: trainingOptions, model: modelOptions)
         var rng = RandomGenerator(seed: trainingOptions.seed)
         let instance = try family.init(config: config, rng: &rng)
         let runName = name ?? "\(family.family)-\(prepared.name)".replacingOccurrences(of: "/", with: "_")

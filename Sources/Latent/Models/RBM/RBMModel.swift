@@ -1,0 +1,123 @@
+import Foundation
+
+/// The `rbm` family: a Bernoulli RBM trained by CD-k (default CD-1) or PCD-k.
+/// Options read: hidden (first value, default 100), gibbs-steps (1),
+/// persistent, momentum (0), weight-decay (0), schedule (constant | linear).
+/// Validation reports scikit-learn's pseudo-likelihood and the reconstruction error.
+public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, ReconstructingModel,
+                             LikelihoodModel, FilterModel, InpaintingModel, PartitionFunctionModel {
+    public static let family = "rbm"
+    public static var defaultEpochs: Int { 10 }
+    public static var primaryMetric: String { "val_pseudo_likelihood" }
+
+    public let rbm: RBM
+    let negative: RBM.Negative
+    let learningRate: Float
+    let momentum: Float
+    let weightDecay: Float
+    let linearDecay: Bool
+    let epochs: Int
+
+    public init(config: RunConfig, rng: inout RandomGenerator) throws {
+        let hidden = config.model.hidden?.first ?? 100
+        let k = config.model.gibbsSteps ?? 1
+        guard hidden >= 1, k >= 1 else { throw LatentError.invalidArgument("rbm: --hidden and --gibbs-steps must be positive") }
+        rbm = RBM(visible: config.imageShape.reduce(1, *), hidden: hidden, rng: &rng)
+        negative = config.model.persistent == true ? .persistent(steps: k) : .contrastive(steps: k)
+        learningRate = config.training.learningRate
+        momentum = config.model.momentum ?? 0
+        weightDecay = config.model.weightDecay ?? 0
+        guard momentum >= 0, momentum < 1, weightDecay >= 0 else {
+            throw LatentError.invalidArgument("rbm: --momentum must be in [0, 1) and --weight-decay not negative")
+        }
+        switch config.model.schedule ?? "constant" {
+        case "constant": linearDecay = false
+        case "linear": linearDecay = true
+        case let other: throw LatentError.invalidArgument("rbm: unknown --schedule '\(other)' (constant or linear)")
+        }
+        guard config.data.scale == .unit else { throw LatentError.invalidArgument("rbm: Bernoulli units need data in [0, 1] (--scale unit)") }
+        epochs = config.training.epochs
+    }
+
+    public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
+        let rate = linearDecay ? learningRate * Float(epochs - epoch + 1) / Float(epochs) : learningRate
+        let error = rbm.train(batch, learningRate: rate, negative: negative, momentum: momentum, weightDecay: weightDecay, rng: &rng)
+        return [("reconstruction_error", Double(error))]
+    }
+
+    public func validate(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)] {
+        let pl = rbm.pseudoLikelihood(images, rng: &rng).mean().item
+        let r = rbm.visibleProbabilities(rbm.hiddenProbabilities(images))
+        let error = withoutGradient { ((r - images) * (r - images)).sum().item / Float(images.shape[0]) }
+        return [("pseudo_likelihood", Double(pl)), ("loss", -Double(pl)), ("reconstruction_error", Double(error))]
+    }
+
+    public var charts: [(file: String, title: String, yLabel: String, keys: [String])] {
+        [("pseudo-likelihood", "Pseudo-likelihood (validation)", "nats per image", ["val_pseudo_likelihood"]),
+         ("reconstruction", "Reconstruction error", "squared error per image", ["reconstruction_error", "val_reconstruction_error"])]
+    }
+
+    /// 1,000 Gibbs steps from random binary images.
+    public func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor {
+        sample(count, gibbsSteps: 1_000, from: nil, rng: &rng)
+    }
+
+    public func sample(_ count: Int, gibbsSteps: Int, from start: Tensor?, rng: inout RandomGenerator) -> Tensor {
+        let v0 = start ?? Tensor.uniform([count, rbm.visibleCount], rng: &rng).greater(0.5)
+        return rbm.gibbs(from: v0, steps: gibbsSteps, rng: &rng)
+    }
+
+    /// One step: p(v | E[h | v]).
+    public func reconstruct(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) throws -> Tensor {
+        rbm.visibleProbabilities(rbm.hiddenProbabilities(images))
+    }
+
+    public func likelihoodMetrics(_ images: Tensor, labels: [Int], nllSamples: Int, rng: inout RandomGenerator) -> [(String, Double)] {
+        let r = rbm.visibleProbabilities(rbm.hiddenProbabilities(images))
+        return [("pseudo_likelihood", Double(rbm.pseudoLikelihood(images, rng: &rng).mean().item)),
+                ("full_pseudo_likelihood", Double(rbm.fullPseudoLikelihood(images).mean().item)),
+                ("reconstruction_error", Double(withoutGradient { ((r - images) * (r - images)).sum().item }) / Double(images.shape[0]))]
+    }
+
+    public var filterLayers: Int { 1 }
+    public func filters(layer: Int) throws -> Tensor { rbm.weights.value.detached() }
+
+    public func inpaint(_ images: Tensor, known: Tensor, rng: inout RandomGenerator) -> Tensor {
+        rbm.inpaint(images, known: known, steps: 200, rng: &rng)
+    }
+
+    public func logPartition(baseData: Tensor, chains: Int, betas: [Double], rng: inout RandomGenerator,
+                             progress: Progress?) -> AIS.Estimate {
+        AIS.estimate(rbm, baseFrom: baseData, betas: betas, chains: chains, rng: &rng, progress: progress)
+    }
+
+    public func exactLogPartition() -> Double? { try? rbm.exactLogPartition() }
+
+    public func logLikelihood(_ images: Tensor, logPartition: Double) -> [Double] {
+        rbm.logLikelihood(images, logPartition: logPartition)
+    }
+
+    public func modelState() -> [String: Tensor] {
+        var s = rbm.stateDict()
+        if let chains = rbm.chains { s["chains"] = chains }
+        return s
+    }
+
+    public func loadModelState(_ state: [String: Tensor]) throws {
+        var s = state
+        let chains = s.removeValue(forKey: "chains")
+        try rbm.loadStateDict(s)
+        rbm.chains = chains
+    }
+
+    public func optimizerState() -> [String: Tensor] {
+        guard let v = rbm.velocity else { return [:] }
+        return ["velocity.weights": v.w, "velocity.visible": v.b, "velocity.hidden": v.c]
+    }
+
+    public func loadOptimizerState(_ state: [String: Tensor]) throws {
+        if let w = state["velocity.weights"], let b = state["velocity.visible"], let c = state["velocity.hidden"] {
+            rbm.velocity = (w, b, c)
+        }
+    }
+}
