@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
         Example:
           latent bench vae-mlp --threads 1,2 --steps 200 --python /tmp/ref/bin/python
         """,
-        subcommands: [GemmBench.self, VAEMLPBench.self, VAEConvBench.self, AllBench.self])
+        subcommands: [GemmBench.self, VAEMLPBench.self, VAEConvBench.self, RBMBench.self, AllBench.self])
 }
 
 /// Options every benchmark shares.
@@ -184,6 +184,51 @@ struct VAEConvBench: ParsableCommand {
     }
 }
 
+struct RBMBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rbm",
+        abstract: "W2: scikit-learn's BernoulliRBM setting (100 hidden, batch 10, PCD-1) on Fashion-MNIST against scikit-learn.",
+        discussion: "Example:\n  latent bench rbm --epochs 1 --threads 1 --python /path/to/venv/bin/python")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Epochs over the 60,000 training images.")
+    var epochs = 1
+
+    func run() throws {
+        let counts = try options.threadCounts()
+        let runner = options.referenceRunner()
+        let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
+        let test = try DatasetLocations.loadFashionMNIST(.test).flatImages
+        var rows: [[String: Any]] = []
+        if !options.json {
+            print("W2 Bernoulli RBM, 100 hidden, lr 0.01, batch 10, PCD-1, Fashion-MNIST, \(epochs) epoch(s)")
+            print("threads   Latent img/s   sklearn img/s   ratio   test pseudo-likelihood Latent / sklearn")
+        }
+        for threads in counts {
+            BLAS.threads = threads
+            let ours = RBMTrainingBenchmark.run(train: train, test: test, epochs: epochs)
+            var theirs: Double?, theirPL: Double?
+            if let runner {
+                let r = try runner.run("rbm_sklearn.py", ["--epochs", String(epochs)], threads: threads)
+                theirs = r["train_images_per_sec"] as? Double
+                theirPL = (r["test_pseudo_likelihood_per_epoch"] as? [Double])?.last
+            }
+            rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond, "latent_test_pseudo_likelihood": ours.testPseudoLikelihood,
+                         "sklearn_images_per_sec": theirs ?? NSNull(), "sklearn_test_pseudo_likelihood": theirPL ?? NSNull(),
+                         "ratio": theirs.map { ours.imagesPerSecond / $0 } ?? NSNull()])
+            if !options.json {
+                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
+                print(String(format: "%7d   %12.0f   ", threads, ours.imagesPerSecond)
+                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
+                      + "   " + ratioText(ours.imagesPerSecond, theirs)
+                      + String(format: "   %.2f / ", ours.testPseudoLikelihood) + (theirPL.map { String(format: "%.2f", $0) } ?? "—"))
+            }
+        }
+        if options.json { printJSON(["workload": "W2", "epochs": epochs, "rows": rows]) }
+    }
+}
+
 struct AllBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all", abstract: "Every benchmark in turn.",
@@ -201,5 +246,8 @@ struct AllBench: ParsableCommand {
         var conv = VAEConvBench()
         conv.options = options
         try conv.run()
+        var rbm = RBMBench()
+        rbm.options = options
+        try rbm.run()
     }
 }
