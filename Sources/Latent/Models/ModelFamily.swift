@@ -59,7 +59,7 @@ public protocol LatentSpaceModel: TrainableModel {
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self]
+    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self]
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {
@@ -133,6 +133,17 @@ public protocol PartitionFunctionModel: TrainableModel {
     func logPartition(baseData: Tensor, chains: Int, betas: [Double], rng: inout RandomGenerator, progress: Progress?) -> AIS.Estimate
     /// Exact log Z when the model is small enough to enumerate, else nil.
     func exactLogPartition() -> Double?
-    /// log p(v) per image for a given log Z.
+    /// log p(v) per image for a given log Z (or a lower bound on it, see `logLikelihoodName`).
     func logLikelihood(_ images: Tensor, logPartition: Double) -> [Double]
+    /// What `logLikelihood` returns: "test_log_likelihood", or "test_lower_bound" for models with a variational bound.
+    var logLikelihoodName: String { get }
+}
+
+extension PartitionFunctionModel {
+    public var logLikelihoodName: String { "test_log_likelihood" }
+}
+
+/// Models with a stage before the epochs (greedy pretraining), run once when a run starts.
+public protocol PretrainingModel: TrainableModel {
+    func pretrain(_ data: PreparedData, rng: inout RandomGenerator, log: (String) -> Void) throws
 }

@@ -50,6 +50,8 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var weightDecay: Float?
     /// RBM/DBM: learning-rate schedule, "constant" or "linear" (decaying to 0 at the last epoch).
     public var schedule: String?
+    /// DBM: epochs of greedy pretraining per layer.
+    public var pretrainEpochs: Int?
 
     public init() {}
 }

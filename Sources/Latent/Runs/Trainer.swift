@@ -32,6 +32,7 @@ public struct Trainer {
             log("\(run.name): all \(options.epochs) epochs are done")
             return
         }
+        if startEpoch == 0, let pre = model as? any PretrainingModel { try pre.pretrain(data, rng: &rng, log: log) }
         for epoch in (startEpoch + 1)...options.epochs {
             let progress = Progress("epoch \(epoch)/\(options.epochs)", total: x.count)
             progress.quiet = quiet

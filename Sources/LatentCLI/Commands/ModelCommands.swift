@@ -308,7 +308,7 @@ extension EvaluateCommand {
     /// log Z by AIS (and exactly when the model is small), then the test log-likelihood.
     func evaluateAIS(_ run: RunDirectory, _ model: any TrainableModel) throws {
         let energy = try require(model, (any PartitionFunctionModel).self, family: run.config.family, command: "evaluate --ais",
-                                 supportedBy: "RBM")
+                                 supportedBy: "RBM and DBM")
         guard aisChains >= 2, aisSteps >= 0 else { throw ValidationError("--ais-chains must be at least 2 and --ais-steps not negative") }
         let data = try PreparedData.load(run.config.data)
         var (test, _) = try testImages(run)
@@ -323,13 +323,14 @@ extension EvaluateCommand {
         let mean = ll.reduce(0, +) / Double(ll.count)
         var record: [String: Any] = ["run": run.name, "test_images": test.shape[0], "ais_chains": aisChains, "ais_steps": estimate.steps,
                                      "log_z": estimate.logPartition, "log_z_lower": estimate.lower, "log_z_upper": estimate.upper,
-                                     "test_log_likelihood": mean]
+                                     energy.logLikelihoodName: mean]
         if let exact = energy.exactLogPartition() { record["log_z_exact"] = exact }
         if json { return writeJSON(record.mapValues { ($0 as? Double).map { $0.isFinite ? $0 as Any : "-inf" as Any } ?? $0 }) }
         print("\(run.name): AIS with \(aisChains) chains and \(estimate.steps) intermediate distributions")
         print(String(format: "  log Z = %.3f  (±3 s.e.: %.3f … %.3f)", estimate.logPartition, estimate.lower, estimate.upper))
         if let exact = record["log_z_exact"] as? Double { print(String(format: "  exact log Z = %.3f", exact)) }
-        print(String(format: "  average test log-likelihood: %.2f nats per image (%d images)", mean, test.shape[0]))
+        let what = energy.logLikelihoodName == "test_lower_bound" ? "variational lower bound on the test log-likelihood" : "average test log-likelihood"
+        print(String(format: "  %@: %.2f nats per image (%d images)", what, mean, test.shape[0]))
     }
 }
 

@@ -49,6 +49,9 @@ struct ModelArguments: ParsableArguments {
     @Option(help: "RBM/DBM: learning-rate schedule, constant or linear (to 0 at the last epoch).")
     var schedule: String?
 
+    @Option(help: "DBM: epochs of greedy pretraining per layer.")
+    var pretrainEpochs: Int?
+
     func options() throws -> ModelOptions {
         var m = ModelOptions()
         m.latent = latent
@@ -66,6 +69,7 @@ struct ModelArguments: ParsableArguments {
         m.persistent = pcd ? true : nil
         m.weightDecay = weightDecay
         m.schedule = schedule
+        m.pretrainEpochs = pretrainEpochs
         return m
     }
 }
@@ -124,6 +128,7 @@ struct TrainCommand: ParsableCommand {
           latent train vae --data fashion-mnist --latent 20 --epochs 10
           latent train vae --data mnist --binarize dynamic --limit 5000 --epochs 3 --name quick
           latent train rbm --data ../shared/data/mnist --hidden 500 --lr 0.01 --batch 10 --pcd --epochs 30
+          latent train dbm --data ../shared/data/mnist --hidden 500,1000 --binarize fixed --pretrain-epochs 10 --lr 0.001
           latent train --resume quick --epochs 6        continue a run (from its last checkpoint)
         """)
 

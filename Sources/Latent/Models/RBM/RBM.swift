@@ -18,6 +18,12 @@ public final class RBM: Module {
     public let hiddenBias: Parameter     // [H]
     /// Persistent chains' hidden states [chains, H] (PCD), created on first use.
     public internal(set) var chains: Tensor?
+    /// Input multipliers for greedy DBM pretraining (Salakhutdinov & Hinton 2009):
+    /// the bottom RBM doubles the visible input to its hidden units (`upScale` 2),
+    /// the top one doubles the hidden input to its visible units (`downScale` 2),
+    /// standing in for the layer above or below that the DBM will add. 1 otherwise.
+    public var upScale: Float = 1
+    public var downScale: Float = 1
     var velocity: (w: Tensor, b: Tensor, c: Tensor)?
 
     public var visibleCount: Int { weights.value.shape[1] }
@@ -35,12 +41,18 @@ public final class RBM: Module {
 
     /// p(h = 1 | v) = σ(v Wᵀ + c): [N, H].
     public func hiddenProbabilities(_ v: Tensor) -> Tensor {
-        withoutGradient { v.linear(weight: weights.value.detached(), bias: hiddenBias.value.detached()).sigmoid() }
+        withoutGradient {
+            let input = upScale == 1 ? v : v * upScale
+            return input.linear(weight: weights.value.detached(), bias: hiddenBias.value.detached()).sigmoid()
+        }
     }
 
     /// p(v = 1 | h) = σ(h W + b): [N, V].
     public func visibleProbabilities(_ h: Tensor) -> Tensor {
-        withoutGradient { (h.matmul(weights.value.detached()) + visibleBias.value.detached()).sigmoid() }
+        withoutGradient {
+            let field = h.matmul(weights.value.detached())
+            return ((downScale == 1 ? field : field * downScale) + visibleBias.value.detached()).sigmoid()
+        }
     }
 
     /// Binary draws with the given probabilities.

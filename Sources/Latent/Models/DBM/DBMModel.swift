@@ -1,0 +1,98 @@
+import Foundation
+
+/// The `dbm` family: a Deep Boltzmann Machine with two or more hidden layers,
+/// pretrained greedily (doubled inputs) and then trained jointly with
+/// mean-field positive phases and persistent Gibbs chains. Options read:
+/// hidden (≥ 2 sizes, default 500,1000), pretrain-epochs (5), cd-k (Gibbs
+/// sweeps per update, 1), learning rate (from --lr).
+public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, ReconstructingModel, FilterModel,
+                             InpaintingModel, PartitionFunctionModel, PretrainingModel {
+    public static let family = "dbm"
+    public static var defaultEpochs: Int { 10 }
+
+    public let dbm: DBM
+    let learningRate: Float
+    let gibbsSteps: Int
+    let pretrainEpochs: Int
+    let batchSize: Int
+
+    public init(config: RunConfig, rng: inout RandomGenerator) throws {
+        let hidden = config.model.hidden ?? [500, 1000]
+        guard hidden.count >= 2, hidden.allSatisfy({ $0 >= 1 }) else {
+            throw LatentError.invalidArgument("dbm: --hidden needs two or more positive layer sizes, e.g. 500,1000")
+        }
+        guard config.data.scale == .unit else { throw LatentError.invalidArgument("dbm: Bernoulli units need data in [0, 1] (--scale unit)") }
+        dbm = DBM(layers: [config.imageShape.reduce(1, *)] + hidden, rng: &rng)
+        learningRate = config.training.learningRate
+        gibbsSteps = config.model.gibbsSteps ?? 1
+        pretrainEpochs = config.model.pretrainEpochs ?? 5
+        batchSize = config.training.batchSize
+        guard gibbsSteps >= 1, pretrainEpochs >= 0 else { throw LatentError.invalidArgument("dbm: --cd-k must be positive, --pretrain-epochs not negative") }
+    }
+
+    public func pretrain(_ data: PreparedData, rng: inout RandomGenerator, log: (String) -> Void) throws {
+        guard pretrainEpochs > 0 else { return }
+        dbm.pretrain(data.train.flatImages, epochs: pretrainEpochs, learningRate: 0.05, batchSize: Swift.min(batchSize, 100),
+                     rng: &rng, log: log)
+    }
+
+    public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
+        let error = dbm.train(batch, learningRate: learningRate, gibbsSteps: gibbsSteps, rng: &rng)
+        return [("reconstruction_error", Double(error))]
+    }
+
+    public func validate(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)] {
+        let r = dbm.visibleProbabilities(dbm.meanField(images)[0])
+        let error = Double(withoutGradient { ((r - images) * (r - images)).sum().item }) / Double(images.shape[0])
+        return [("reconstruction_error", error), ("loss", error)]
+    }
+
+    public var charts: [(file: String, title: String, yLabel: String, keys: [String])] {
+        [("reconstruction", "Mean-field reconstruction error", "squared error per image", ["reconstruction_error", "val_reconstruction_error"])]
+    }
+
+    public func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor { dbm.sample(count, steps: 1_000, rng: &rng) }
+
+    public func sample(_ count: Int, gibbsSteps: Int, from start: Tensor?, rng: inout RandomGenerator) -> Tensor {
+        dbm.sample(count, steps: gibbsSteps, from: start, rng: &rng)
+    }
+
+    public func reconstruct(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) throws -> Tensor {
+        dbm.visibleProbabilities(dbm.meanField(images)[0])
+    }
+
+    public var filterLayers: Int { dbm.depth }
+    public func filters(layer: Int) throws -> Tensor { dbm.projectedFilters(layer: layer) }
+
+    public func inpaint(_ images: Tensor, known: Tensor, rng: inout RandomGenerator) -> Tensor {
+        dbm.inpaint(images, known: known, steps: 200, rng: &rng)
+    }
+
+    public func logPartition(baseData: Tensor, chains: Int, betas: [Double], rng: inout RandomGenerator, progress: Progress?) -> AIS.Estimate {
+        dbm.estimateLogPartition(betas: betas, chains: chains, rng: &rng, progress: progress)
+    }
+
+    public func exactLogPartition() -> Double? { try? dbm.exactLogPartition() }
+
+    public func logLikelihood(_ images: Tensor, logPartition: Double) -> [Double] {
+        dbm.variationalLowerBound(images, logPartition: logPartition)
+    }
+
+    public var logLikelihoodName: String { "test_lower_bound" }
+
+    public func modelState() -> [String: Tensor] {
+        var s = dbm.stateDict()
+        for (l, c) in (dbm.chains ?? []).enumerated() { s["chains.\(l)"] = c }
+        return s
+    }
+
+    public func loadModelState(_ state: [String: Tensor]) throws {
+        var s = state
+        let chains = (0...dbm.depth).compactMap { s.removeValue(forKey: "chains.\($0)") }
+        try dbm.loadStateDict(s)
+        dbm.chains = chains.count == dbm.depth + 1 ? chains : nil
+    }
+
+    public func optimizerState() -> [String: Tensor] { [:] }
+    public func loadOptimizerState(_ state: [String: Tensor]) throws {}
+}
