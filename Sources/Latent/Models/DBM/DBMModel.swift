@@ -15,6 +15,8 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     let gibbsSteps: Int
     let pretrainEpochs: Int
     let batchSize: Int
+    /// Pixel frequencies of the training data (see `RBMModel.pixelMeans`).
+    var pixelMeans = RunningMean()
 
     public init(config: RunConfig, rng: inout RandomGenerator) throws {
         let hidden = config.model.hidden ?? [500, 1000]
@@ -37,6 +39,7 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     }
 
     public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
+        pixelMeans.add(batch)
         let error = dbm.train(batch, learningRate: learningRate, gibbsSteps: gibbsSteps, rng: &rng)
         return [("reconstruction_error", Double(error))]
     }
@@ -51,10 +54,10 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
         [("reconstruction", "Mean-field reconstruction error", "squared error per image", ["reconstruction_error", "val_reconstruction_error"])]
     }
 
-    public func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor { dbm.sample(count, steps: 1_000, rng: &rng) }
+    public func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor { sample(count, gibbsSteps: 1_000, from: nil, rng: &rng) }
 
     public func sample(_ count: Int, gibbsSteps: Int, from start: Tensor?, rng: inout RandomGenerator) -> Tensor {
-        dbm.sample(count, steps: gibbsSteps, from: start, rng: &rng)
+        dbm.sample(count, steps: gibbsSteps, from: start ?? pixelMeans.noise(count, width: dbm.layerSizes[0], rng: &rng), rng: &rng)
     }
 
     public func reconstruct(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) throws -> Tensor {
@@ -83,12 +86,14 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     public func modelState() -> [String: Tensor] {
         var s = dbm.stateDict()
         for (l, c) in (dbm.chains ?? []).enumerated() { s["chains.\(l)"] = c }
+        if let m = pixelMeans.tensor { s["pixel_means"] = m }
         return s
     }
 
     public func loadModelState(_ state: [String: Tensor]) throws {
         var s = state
         let chains = (0...dbm.depth).compactMap { s.removeValue(forKey: "chains.\($0)") }
+        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"))
         try dbm.loadStateDict(s)
         dbm.chains = chains.count == dbm.depth + 1 ? chains : nil
     }

@@ -17,6 +17,10 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     let weightDecay: Float
     let linearDecay: Bool
     let epochs: Int
+    /// Pixel frequencies of the training data, for starting chains "from noise"
+    /// with the data's density instead of half the pixels on (a uniform start
+    /// lands far from anything the model was trained near, in gray spurious modes).
+    var pixelMeans = RunningMean()
 
     public init(config: RunConfig, rng: inout RandomGenerator) throws {
         let hidden = config.model.hidden?.first ?? 100
@@ -41,6 +45,7 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
 
     public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
         let rate = linearDecay ? learningRate * Float(epochs - epoch + 1) / Float(epochs) : learningRate
+        pixelMeans.add(batch)
         let error = rbm.train(batch, learningRate: rate, negative: negative, momentum: momentum, weightDecay: weightDecay, rng: &rng)
         return [("reconstruction_error", Double(error))]
     }
@@ -57,13 +62,13 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
          ("reconstruction", "Reconstruction error", "squared error per image", ["reconstruction_error", "val_reconstruction_error"])]
     }
 
-    /// 1,000 Gibbs steps from random binary images.
+    /// 1,000 Gibbs steps from random binary images with the data's pixel frequencies.
     public func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor {
         sample(count, gibbsSteps: 1_000, from: nil, rng: &rng)
     }
 
     public func sample(_ count: Int, gibbsSteps: Int, from start: Tensor?, rng: inout RandomGenerator) -> Tensor {
-        let v0 = start ?? Tensor.uniform([count, rbm.visibleCount], rng: &rng).greater(0.5)
+        let v0 = start ?? pixelMeans.noise(count, width: rbm.visibleCount, rng: &rng)
         return rbm.gibbs(from: v0, steps: gibbsSteps, rng: &rng)
     }
 
@@ -100,12 +105,14 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     public func modelState() -> [String: Tensor] {
         var s = rbm.stateDict()
         if let chains = rbm.chains { s["chains"] = chains }
+        if let m = pixelMeans.tensor { s["pixel_means"] = m }
         return s
     }
 
     public func loadModelState(_ state: [String: Tensor]) throws {
         var s = state
         let chains = s.removeValue(forKey: "chains")
+        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"))
         try rbm.loadStateDict(s)
         rbm.chains = chains
     }
