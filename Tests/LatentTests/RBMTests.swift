@@ -179,3 +179,12 @@ import Testing
         for i in 0..<8 where !removed.contains(i) { #expect(mean[i] == Float(v[i]), "kept pixels stay") }
     }
 }
+
+@Suite struct AISScheduleTests {
+    @Test func paperScheduleHasItsThreeSegments() {
+        let b = AIS.schedule(.paper)
+        #expect(b.count == 14_501 && b.first == 0 && b.last == 1)
+        #expect(zip(b, b.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(Swift.abs(b[500] - 0.5) < 1e-12 && Swift.abs(b[4_500] - 0.9) < 1e-12)
+    }
+}

@@ -84,6 +84,7 @@ struct ReconstructCommand: ParsableCommand {
     @OptionGroup var target: RunArgument
     @Option(help: "Number of test images.") var n = 16
     @Option(help: "Output PNG (default: the run's images/reconstruct-test.png).") var output: String?
+    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let (run, model) = try loadRun(target)
@@ -99,6 +100,7 @@ struct ReconstructCommand: ParsableCommand {
         try ImageGrid.sideBySide([display(real, run), display(back, run)], captions: ["real", "reconstructed"],
                                  columns: columns, scale: 2).write(to: path)
         let mse = withoutGradient { Loss.meanSquaredError(back, real).item }
+        if json { return writeJSON(["run": run.name, "images": real.shape[0], "mse_per_pixel": Double(mse), "grid": path]) }
         print(path)
         print(String(format: "mean squared error per pixel: %.5f", mse))
     }
@@ -380,6 +382,7 @@ struct InpaintCommand: ParsableCommand {
         let path = output ?? run.image("inpaint-\(start)-\(end).png")
         try ImageGrid.sideBySide([display(real, run), display(masked, run), display(restored, run)],
                                  captions: ["original", "rows removed", "restored"], columns: columns, scale: 2).write(to: path)
+        if json { return writeJSON(["run": run.name, "images": real.shape[0], "rows": "\(start):\(end)", "mse_removed": Double(error), "grid": path]) }
         print(path)
         print(String(format: "mean squared error on the removed rows: %.5f", error))
     }

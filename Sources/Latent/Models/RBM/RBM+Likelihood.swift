@@ -110,7 +110,7 @@ public enum AIS {
     }
 
     public enum Schedule: Sendable {
-        /// Salakhutdinov & Murray's: 0→0.5 by 10⁻³, 0.5→0.9 by 10⁻⁴, 0.9→1 by 10⁻⁴ (14,500 steps).
+        /// Salakhutdinov & Murray's: 0→0.5 by 10⁻³, 0.5→0.9 by 10⁻⁴, 0.9→1 by 10⁻⁵ (14,500 steps).
         case paper
         /// `n` evenly spaced β from 0 to 1.
         case linear(Int)
@@ -119,15 +119,11 @@ public enum AIS {
     public static func schedule(_ s: Schedule) -> [Double] {
         switch s {
         case .paper:
-            var b: [Double] = []
-            var x = 0.0
-            while x < 0.5 { b.append(x); x += 1e-3 }
-            x = 0.5
-            while x < 0.9 { b.append(x); x += 1e-4 }
-            x = 0.9
-            while x < 1 { b.append(x); x += 1e-4 }
-            b.append(1)
-            return b
+            // By index, so that no rounding drift accumulates over 14,500 additions.
+            let first = (0..<500).map { Double($0) * 1e-3 }
+            let second = (0..<4_000).map { 0.5 + Double($0) * 1e-4 }
+            let third = (0..<10_000).map { 0.9 + Double($0) * 1e-5 }
+            return first + second + third + [1]
         case .linear(let n):
             return (0..<Swift.max(n, 2)).map { Double($0) / Double(Swift.max(n, 2) - 1) }
         }
