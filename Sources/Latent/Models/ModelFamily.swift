@@ -24,11 +24,19 @@ public protocol TrainableModel: AnyObject {
     static var defaultEpochs: Int { get }
     /// The per-epoch metric that sweeps overlay by default.
     static var primaryMetric: String { get }
+    /// The pixel range the family expects when the command line does not say.
+    static var defaultScale: DataOptions.Scale { get }
 }
 
 extension TrainableModel {
     public static var defaultEpochs: Int { 10 }
     public static var primaryMetric: String { "val_loss" }
+    public static var defaultScale: DataOptions.Scale { .unit }
+}
+
+/// Models that look at each finished epoch's metrics and warn about trouble (a GAN's collapse).
+public protocol DiagnosingModel: TrainableModel {
+    func diagnose(epoch: Int, metrics: [String: Double], rng: inout RandomGenerator) -> [String]
 }
 
 /// Models with work to do after each pass over the data (a closed-form fit).
@@ -59,7 +67,7 @@ public protocol LatentSpaceModel: TrainableModel {
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self]
+    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self, GANModel.self, DCGANModel.self]
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {

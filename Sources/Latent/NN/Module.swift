@@ -8,32 +8,38 @@
 /// w.grad   // zeros
 /// ```
 public final class Parameter: @unchecked Sendable {
-    /// The current values (a leaf of the autodiff graph).
-    public private(set) var value: Tensor
+    private var stored: Tensor
 
-    public init(_ initial: Tensor) { value = initial.requiringGradient() }
+    public init(_ initial: Tensor) { stored = initial.requiringGradient() }
+
+    /// The current values: a leaf of the autodiff graph, or plain values while frozen.
+    public var value: Tensor { isFrozen ? stored.detached() : stored }
+
+    /// A frozen parameter takes part in forward passes but records no graph, so
+    /// no gradient is computed for it (a GAN's discriminator during the
+    /// generator's step; PyTorch's `requires_grad_(False)`).
+    public var isFrozen = false
 
     /// The gradient accumulated since the last `zeroGrad()`, if any.
-    public var grad: Tensor? { value.node?.grad }
+    public var grad: Tensor? { stored.node?.grad }
 
     /// Forgets the accumulated gradient.
-    public func zeroGrad() { value.node?.clearGradient() }
+    public func zeroGrad() { stored.node?.clearGradient() }
 
     /// Replaces the values (same shape), keeping the parameter's identity.
     public func assign(_ newValue: Tensor) {
-        precondition(newValue.shape == value.shape, "assign: shape \(newValue.shape) differs from \(value.shape)")
-        let node = value.node
-        value = Tensor(shape: newValue.shape, storage: newValue.storage.copy(), node: node)
+        precondition(newValue.shape == stored.shape, "assign: shape \(newValue.shape) differs from \(stored.shape)")
+        stored = Tensor(shape: newValue.shape, storage: newValue.storage.copy(), node: stored.node)
     }
 
     /// In-place update of the values (used by optimizers; copies first if shared).
     public func update(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
-        let n = value.count
-        value.withMutableData { body($0, n) }
+        let n = stored.count
+        stored.withMutableData { body($0, n) }
     }
 
     /// Replaces the gradient (used by clipping).
-    func setGradient(_ g: Tensor?) { value.node?.grad = g }
+    func setGradient(_ g: Tensor?) { stored.node?.grad = g }
 }
 
 /// A non-trainable tensor saved with a module, such as BatchNorm's running statistics.
@@ -69,6 +75,9 @@ open class Module {
 
     /// Evaluation mode (PyTorch's `model.eval()`).
     public func eval() { train(false) }
+
+    /// Freezes or unfreezes every parameter (see `Parameter.isFrozen`).
+    public func setFrozen(_ frozen: Bool) { for p in parameters() { p.isFrozen = frozen } }
 
     /// Direct sub-modules with their field names.
     public func children() -> [(String, Module)] {

@@ -52,6 +52,14 @@ public struct ModelOptions: Codable, Sendable, Equatable {
     public var schedule: String?
     /// DBM: epochs of greedy pretraining per layer.
     public var pretrainEpochs: Int?
+    /// GAN: generator loss, "non-saturating" or "minimax".
+    public var ganLoss: String?
+    /// GAN: one-sided label smoothing of the real label.
+    public var labelSmoothing: Float?
+    /// GAN: discriminator steps per generator step.
+    public var discriminatorSteps: Int?
+    /// GAN: the discriminator's own learning rate (default: --lr).
+    public var discriminatorLearningRate: Float?
 
     public init() {}
 }

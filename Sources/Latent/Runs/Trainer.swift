@@ -70,6 +70,12 @@ public struct Trainer {
                     record["val_" + k] = v
                 }
             }
+            if let doctor = model as? any DiagnosingModel {
+                var diagnoseRng = RandomGenerator(seed: options.seed ^ 0xD1A6)
+                let warnings = doctor.diagnose(epoch: epoch, metrics: record.compactMapValues { $0 as? Double }, rng: &diagnoseRng)
+                for w in warnings { log("warning (epoch \(epoch)): \(w)") }
+                if !warnings.isEmpty { record["warnings"] = warnings.joined(separator: " ") }
+            }
             try run.metrics.append(record)
             try TrainingCheckpoint(model: model.modelState(), optimizer: model.optimizerState(), epoch: epoch,
                                    rng: rng, family: run.config.family).save(to: run.lastCheckpoint)

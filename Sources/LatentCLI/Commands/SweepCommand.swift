@@ -66,7 +66,7 @@ struct SweepCommand: ParsableCommand {
         let all = try settings(singleHiddenLayer: family.family == "rbm")
         // Only keys that vary name the runs.
         let varying = Set(all.flatMap { $0.map(\.key) }.filter { key in Set(all.map { s in s.first { $0.key == key }?.value ?? "" }).count > 1 })
-        let prepared = try PreparedData.load(data.options(seed: seed))
+        let prepared = try PreparedData.load(data.options(seed: seed, defaultScale: family.defaultScale))
         let sweepName = name ?? "sweep-\(family.family)-\(prepared.name)"
         var results: [(label: String, run: RunDirectory)] = []
         for setting in all {

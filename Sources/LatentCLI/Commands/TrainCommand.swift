@@ -52,6 +52,18 @@ struct ModelArguments: ParsableArguments {
     @Option(help: "DBM: epochs of greedy pretraining per layer.")
     var pretrainEpochs: Int?
 
+    @Option(help: "GAN: generator loss, non-saturating or minimax.")
+    var loss: String?
+
+    @Option(help: "GAN: one-sided label smoothing (real label 1 − s).")
+    var labelSmoothing: Float?
+
+    @Option(help: "GAN: discriminator steps per generator step.")
+    var dSteps: Int?
+
+    @Option(help: "GAN: the discriminator's learning rate (default: --lr).")
+    var dLr: Float?
+
     func options() throws -> ModelOptions {
         var m = ModelOptions()
         m.latent = latent
@@ -70,6 +82,10 @@ struct ModelArguments: ParsableArguments {
         m.weightDecay = weightDecay
         m.schedule = schedule
         m.pretrainEpochs = pretrainEpochs
+        m.ganLoss = loss
+        m.labelSmoothing = labelSmoothing
+        m.discriminatorSteps = dSteps
+        m.discriminatorLearningRate = dLr
         return m
     }
 }
@@ -129,6 +145,8 @@ struct TrainCommand: ParsableCommand {
           latent train vae --data mnist --binarize dynamic --limit 5000 --epochs 3 --name quick
           latent train rbm --data ../shared/data/mnist --hidden 500 --lr 0.01 --batch 10 --pcd --epochs 30
           latent train dbm --data ../shared/data/mnist --hidden 500,1000 --binarize fixed --pretrain-epochs 10 --lr 0.001
+          latent train gan --data fashion-mnist --latent 20 --batch 512 --lr 1e-3 --epochs 70
+          latent train dcgan --data ../shared/data/mnist --batch 64 --lr 2e-4 --epochs 20
           latent train --resume quick --epochs 6        continue a run (from its last checkpoint)
         """)
 
@@ -155,7 +173,7 @@ struct TrainCommand: ParsableCommand {
         guard let model else { throw ValidationError("name a model to train (\(ModelRegistry.families.map { $0.family }.joined(separator: ", "))) or give --resume RUN") }
         let family = try ModelRegistry.family(model)
         let trainingOptions = try training.options(defaultEpochs: family.defaultEpochs)
-        let prepared = try PreparedData.load(data.options(seed: trainingOptions.seed))
+        let prepared = try PreparedData.load(data.options(seed: trainingOptions.seed, defaultScale: family.defaultScale))
         var modelOptions = try modelArguments.options()
         modelOptions.momentum = training.momentum
         let config = RunConfig(family: family.family, command: CommandLine.arguments, data: prepared,
