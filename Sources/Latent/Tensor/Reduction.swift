@@ -44,8 +44,17 @@ extension Tensor {
         if axes == nil && !keepDims {
             out = Tensor(scalar: sumBuffer(storage.pointer, count))
         } else {
-            for a in list { out = out.rawSum(axis: a) }
-            if !keepDims { out = out.reshaped(shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)) }
+            // Adjacent axes of the same kind are merged first ([N, C, H, W] over {0, 2, 3} becomes
+            // [N, C, H·W] over {0, 2}), so each pass reduces long runs instead of many short rows.
+            var merged: [Int] = [], reduced: [Bool] = []
+            for (i, d) in shape.enumerated() {
+                let r = list.contains(i)
+                if let last = reduced.last, last == r { merged[merged.count - 1] *= d } else { merged.append(d); reduced.append(r) }
+            }
+            out = out.reshaped(merged)
+            for a in reduced.indices.reversed() where reduced[a] { out = out.rawSum(axis: a) }
+            out = out.reshaped(keepDims ? shape.enumerated().map { list.contains($0.offset) ? 1 : $0.element }
+                                        : shape.enumerated().filter { !list.contains($0.offset) }.map(\.element))
         }
         let inShape = shape
         let keptShape = shape.enumerated().map { list.contains($0.offset) ? 1 : $0.element }

@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
         Example:
           latent bench vae-mlp --threads 1,2 --steps 200 --python /tmp/ref/bin/python
         """,
-        subcommands: [GemmBench.self, VAEMLPBench.self, VAEConvBench.self, RBMBench.self, AllBench.self])
+        subcommands: [GemmBench.self, VAEMLPBench.self, VAEConvBench.self, RBMBench.self, GANMLPBench.self, DCGANBench.self, AllBench.self])
 }
 
 /// Options every benchmark shares.
@@ -229,6 +229,67 @@ struct RBMBench: ParsableCommand {
     }
 }
 
+/// W4 and W5 share everything but the networks and the reference script.
+struct GANBenchRunner {
+    let options: BenchOptions
+    let convolutional: Bool
+    let steps: Int
+
+    func run() throws {
+        let counts = try options.threadCounts()
+        let runner = options.referenceRunner()
+        let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
+        let (id, name, script) = convolutional ? ("W5", "DCGAN 28×28, batch 64", "dcgan.py") : ("W4", "MLP GAN, batch 512", "gan_mlp.py")
+        var rows: [[String: Any]] = []
+        if !options.json {
+            print("\(id) \(name), Fashion-MNIST, \(steps) steps")
+            print("threads   Latent img/s   PyTorch img/s   ratio")
+        }
+        for threads in counts {
+            BLAS.threads = threads
+            let ours = GANTrainingBenchmark.run(images: train, convolutional: convolutional, steps: steps)
+            var theirs: Double?
+            if let runner {
+                let args = convolutional ? ["--steps", String(steps)] : ["--epochs", "1", "--steps", String(steps)]
+                theirs = try runner.run(script, args, threads: threads)["train_images_per_sec"] as? Double
+            }
+            rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond, "pytorch_images_per_sec": theirs ?? NSNull(),
+                         "ratio": theirs.map { ours.imagesPerSecond / $0 } ?? NSNull()])
+            if !options.json {
+                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
+                print(String(format: "%7d   %12.0f   ", threads, ours.imagesPerSecond)
+                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
+                      + "   " + ratioText(ours.imagesPerSecond, theirs))
+            }
+        }
+        if options.json { printJSON(["workload": id, "steps": steps, "rows": rows]) }
+    }
+}
+
+struct GANMLPBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gan-mlp",
+        abstract: "W4: MLP GAN training steps on Fashion-MNIST (images/s) against PyTorch.",
+        discussion: "Example:\n  latent bench gan-mlp --steps 40 --threads 1 --python /path/to/venv/bin/python")
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Training steps (batch 512).") var steps = 40
+
+    func run() throws { try GANBenchRunner(options: options, convolutional: false, steps: steps).run() }
+}
+
+struct DCGANBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dcgan",
+        abstract: "W5: DCGAN training steps on Fashion-MNIST (images/s) against PyTorch.",
+        discussion: "Example:\n  latent bench dcgan --steps 100 --threads 1 --python /path/to/venv/bin/python")
+
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Timed training steps (batch 64), after 5 untimed ones.") var steps = 100
+
+    func run() throws { try GANBenchRunner(options: options, convolutional: true, steps: steps).run() }
+}
+
 struct AllBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all", abstract: "Every benchmark in turn.",
@@ -249,5 +310,7 @@ struct AllBench: ParsableCommand {
         var rbm = RBMBench()
         rbm.options = options
         try rbm.run()
+        try GANBenchRunner(options: options, convolutional: false, steps: 40).run()
+        try GANBenchRunner(options: options, convolutional: true, steps: 100).run()
     }
 }
