@@ -99,33 +99,29 @@ struct GemmBench: ParsableCommand {
     }
 }
 
-struct VAEMLPBench: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "vae-mlp",
-        abstract: "W1: MLP VAE training steps on Fashion-MNIST (images/s) against PyTorch.",
-        discussion: "Example:\n  latent bench vae-mlp --steps 200 --threads 1,2 --python /path/to/venv/bin/python")
-
-    @OptionGroup var options: BenchOptions
-
-    @Option(help: "Training steps per measurement (batch 128); 0 = one whole epoch.")
-    var steps = 200
+/// W1 and W6 share everything but the body and the reference script.
+struct VAEBenchRunner {
+    let options: BenchOptions
+    let body: VAEArchitecture.Body
+    let steps: Int
 
     func run() throws {
         let counts = try options.threadCounts()
         let runner = options.referenceRunner()
         let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
+        let (id, name, script) = body == .mlp ? ("W1", "MLP VAE", "vae_mlp.py") : ("W6", "conv VAE", "conv_vae.py")
         var rows: [[String: Any]] = []
         if !options.json {
-            print("W1 MLP VAE training, batch 128, Adam, Fashion-MNIST, \(steps == 0 ? "one epoch" : "\(steps) steps")")
+            print("\(id) \(name) training, batch 128, Adam, Fashion-MNIST, \(steps == 0 ? "one epoch" : "\(steps) steps")")
             print("threads   Latent img/s   PyTorch img/s   ratio")
         }
         for threads in counts {
             BLAS.threads = threads
-            let ours = try VAETrainingBenchmark.run(images: train, steps: steps)
+            let ours = try VAETrainingBenchmark.run(images: train, body: body, steps: steps)
             var theirs: Double?
             if let runner {
-                let r = try runner.run("vae_mlp.py", ["--epochs", "1", "--steps", String(steps), "--nll-k", "0"], threads: threads)
-                theirs = r["train_images_per_sec"] as? Double
+                let args = ["--epochs", "1", "--steps", String(steps)] + (body == .mlp ? ["--nll-k", "0"] : [])
+                theirs = try runner.run(script, args, threads: threads)["train_images_per_sec"] as? Double
             }
             rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond,
                          "latent_train_neg_elbo": ours.finalTrainNegativeELBO,
@@ -138,8 +134,22 @@ struct VAEMLPBench: ParsableCommand {
                       + "   " + ratioText(ours.imagesPerSecond, theirs))
             }
         }
-        if options.json { printJSON(["workload": "W1", "steps": steps, "rows": rows]) }
+        if options.json { printJSON(["workload": id, "steps": steps, "rows": rows]) }
     }
+}
+
+struct VAEMLPBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vae-mlp",
+        abstract: "W1: MLP VAE training steps on Fashion-MNIST (images/s) against PyTorch.",
+        discussion: "Example:\n  latent bench vae-mlp --steps 200 --threads 1,2 --python /path/to/venv/bin/python")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Training steps per measurement (batch 128); 0 = one whole epoch.")
+    var steps = 200
+
+    func run() throws { try VAEBenchRunner(options: options, body: .mlp, steps: steps).run() }
 }
 
 struct VAEConvBench: ParsableCommand {
@@ -153,35 +163,7 @@ struct VAEConvBench: ParsableCommand {
     @Option(help: "Training steps per measurement (batch 128); 0 = one whole epoch.")
     var steps = 50
 
-    func run() throws {
-        let counts = try options.threadCounts()
-        let runner = options.referenceRunner()
-        let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
-        var rows: [[String: Any]] = []
-        if !options.json {
-            print("W6 conv VAE training, batch 128, Adam, Fashion-MNIST, \(steps == 0 ? "one epoch" : "\(steps) steps")")
-            print("threads   Latent img/s   PyTorch img/s   ratio")
-        }
-        for threads in counts {
-            BLAS.threads = threads
-            let ours = try VAETrainingBenchmark.run(images: train, body: .conv, steps: steps)
-            var theirs: Double?
-            if let runner {
-                let r = try runner.run("conv_vae.py", ["--epochs", "1", "--steps", String(steps)], threads: threads)
-                theirs = r["train_images_per_sec"] as? Double
-            }
-            rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond,
-                         "pytorch_images_per_sec": theirs ?? NSNull(),
-                         "ratio": theirs.map { ours.imagesPerSecond / $0 } ?? NSNull()])
-            if !options.json {
-                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
-                print(String(format: "%7d   %12.0f   ", threads, ours.imagesPerSecond)
-                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
-                      + "   " + ratioText(ours.imagesPerSecond, theirs))
-            }
-        }
-        if options.json { printJSON(["workload": "W6", "steps": steps, "rows": rows]) }
-    }
+    func run() throws { try VAEBenchRunner(options: options, body: .conv, steps: steps).run() }
 }
 
 struct RBMBench: ParsableCommand {
@@ -301,12 +283,8 @@ struct AllBench: ParsableCommand {
         var gemm = GemmBench()
         gemm.options = options
         try gemm.run()
-        var vae = VAEMLPBench()
-        vae.options = options
-        try vae.run()
-        var conv = VAEConvBench()
-        conv.options = options
-        try conv.run()
+        try VAEBenchRunner(options: options, body: .mlp, steps: 200).run()
+        try VAEBenchRunner(options: options, body: .conv, steps: 50).run()
         var rbm = RBMBench()
         rbm.options = options
         try rbm.run()

@@ -77,14 +77,7 @@ extension DBM {
             }
             progress?.advance(by: 1)
         }
-        let m = logW.max()!
-        let scaled = logW.map { Foundation.exp($0 - m) }
-        let mean = scaled.reduce(0, +) / Double(count)
-        let variance = scaled.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(Swift.max(count - 1, 1))
-        let se = (variance / Double(count)).squareRoot()
-        return AIS.Estimate(logPartition: logZ0 + m + Foundation.log(mean),
-                            lower: mean - 3 * se > 0 ? logZ0 + m + Foundation.log(mean - 3 * se) : -.infinity,
-                            upper: logZ0 + m + Foundation.log(mean + 3 * se), chains: count, steps: betas.count - 1)
+        return AIS.summarize(logWeights: logW, logBasePartition: logZ0, steps: betas.count - 1)
     }
 
     /// Exact log Z by enumerating the odd layers (at most 20 units in all).

@@ -137,6 +137,19 @@ public enum AIS {
         }
     }
 
+    /// log Z = log Z_A + log mean(w), with the band log(mean w ∓ 3 standard errors).
+    static func summarize(logWeights logW: [Double], logBasePartition logZA: Double, steps: Int) -> Estimate {
+        let m = logW.max()!
+        let scaled = logW.map { Foundation.exp($0 - m) }
+        let count = Double(logW.count)
+        let mean = scaled.reduce(0, +) / count
+        let variance = scaled.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Swift.max(count - 1, 1)
+        let se = (variance / count).squareRoot()
+        return Estimate(logPartition: logZA + m + Foundation.log(mean),
+                        lower: mean - 3 * se > 0 ? logZA + m + Foundation.log(mean - 3 * se) : -.infinity,
+                        upper: logZA + m + Foundation.log(mean + 3 * se), chains: logW.count, steps: steps)
+    }
+
     public static func estimate(_ rbm: RBM, baseFrom data: Tensor, betas: [Double], chains: Int,
                                 rng: inout RandomGenerator, progress: Progress? = nil) -> Estimate {
         let (h, d) = (rbm.hiddenCount, rbm.visibleCount)
@@ -164,14 +177,6 @@ public enum AIS {
                 progress?.advance(by: 1)
             }
         }
-        let m = logW.max()!
-        let scaled = logW.map { Foundation.exp($0 - m) }
-        let mean = scaled.reduce(0, +) / Double(chains)
-        let variance = scaled.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(Swift.max(chains - 1, 1))
-        let se = (variance / Double(chains)).squareRoot()
-        let estimate = logZA + m + Foundation.log(mean)
-        let lower = mean - 3 * se > 0 ? logZA + m + Foundation.log(mean - 3 * se) : -Double.infinity
-        return Estimate(logPartition: estimate, lower: lower, upper: logZA + m + Foundation.log(mean + 3 * se),
-                        chains: chains, steps: betas.count - 1)
+        return summarize(logWeights: logW, logBasePartition: logZA, steps: betas.count - 1)
     }
 }
