@@ -16,6 +16,7 @@ struct SweepCommand: ParsableCommand {
           latent sweep vae --lr 1e-2,1e-3,1e-5 --epochs 10 --limit 10000
           latent sweep rbm --hidden 10,20,50 --lr 0.01,0.001 --epochs 10,30 --batch 10
           latent sweep rbm --configs "hidden=10,lr=0.01,epochs=10;hidden=50,lr=0.001,epochs=30"
+          latent sweep gan --latent 10,20 --epochs 70 --batch 512 --table-epochs 1,10,70
         """)
 
     @Argument(help: "The model family.") var model: String
@@ -26,7 +27,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Settings to train instead of all combinations: key=value pairs (lr, latent, hidden, epochs, batch) joined by commas, settings by semicolons.")
     var configs: String?
     @Option(help: "Name of the sweep.") var name: String?
-    @Option(help: "Metric to overlay (default: the model's main validation metric).") var metric: String?
+    @Option(help: "Metrics to overlay, comma-separated (default: the model's main metric; GANs: g_loss,d_loss).") var metric: String?
+    @Option(help: "Epochs whose values the table lists, comma-separated (default: the last).") var tableEpochs: String?
 
     @OptionGroup(title: "Data") var data: DataArguments
     @OptionGroup(title: "Model") var modelArguments: ModelArguments
@@ -104,23 +106,33 @@ struct SweepCommand: ParsableCommand {
             }
             results.append((label, run))
         }
-        try summarize(results, folder: location.runs + "/" + sweepName, key: metric ?? family.primaryMetric)
+        let keys = (metric ?? (family.primaryMetric == "g_loss" ? "g_loss,d_loss" : family.primaryMetric))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let epochsShown = try tableEpochs.map { try integerList($0, name: "--table-epochs") }
+        try summarize(results, folder: location.runs + "/" + sweepName, keys: keys, tableEpochs: epochsShown)
     }
 
-    func summarize(_ results: [(label: String, run: RunDirectory)], folder: String, key: String) throws {
-        var chart = LineChart(title: "\(model) sweep: \(key)", xLabel: "epoch", yLabel: key)
-        var table = "| setting | run | epochs | final \(key) | best \(key) |\n|---|---|---|---|---|\n"
+    func summarize(_ results: [(label: String, run: RunDirectory)], folder: String, keys: [String], tableEpochs: [Int]?) throws {
+        var chart = LineChart(title: "\(model) sweep: \(keys.joined(separator: ", "))", xLabel: "epoch", yLabel: keys.joined(separator: ", "))
+        var table = "| setting | run | metric | epochs | " + (tableEpochs?.map { "epoch \($0)" } ?? ["final"]).joined(separator: " | ") + " | best |\n"
+        table += "|---|---|---|---|" + String(repeating: "---|", count: (tableEpochs?.count ?? 1) + 1) + "\n"
         var json: [[String: Any]] = []
-        let higherIsBetter = key.contains("likelihood") || key.contains("accuracy")
         for (label, run) in results {
-            let s = run.metrics.series(key)
-            chart.add(label, x: s.x, y: s.y)
-            let finite = s.y.filter(\.isFinite)
-            let bestValue = higherIsBetter ? finite.max() : finite.min()
-            let final = s.y.last.map { String(format: "%.3f", $0) } ?? "—"
-            let best = bestValue.map { String(format: "%.3f", $0) } ?? "—"
-            table += "| \(label) | \(run.name) | \(s.x.count) | \(final) | \(best) |\n"
-            json.append(["setting": label, "run": run.name, "epochs": s.x.count, "final": s.y.last ?? NSNull(), "best": bestValue ?? NSNull()])
+            for key in keys {
+                let s = run.metrics.series(key)
+                chart.add(keys.count > 1 ? "\(label) \(key)" : label, x: s.x, y: s.y, dashed: keys.count > 1 && key != keys[0])
+                let higherIsBetter = key.contains("likelihood") || key.contains("accuracy")
+                let finite = s.y.filter(\.isFinite)
+                let bestValue = higherIsBetter ? finite.max() : finite.min()
+                func value(atEpoch e: Int) -> Double? { s.x.firstIndex(of: Double(e)).map { s.y[$0] } }
+                let shown: [Double?] = tableEpochs?.map(value(atEpoch:)) ?? [s.y.last]
+                table += "| \(label) | \(run.name) | \(key) | \(s.x.count) | "
+                    + shown.map { $0.map { String(format: "%.3f", $0) } ?? "—" }.joined(separator: " | ")
+                    + " | \(bestValue.map { String(format: "%.3f", $0) } ?? "—") |\n"
+                json.append(["setting": label, "run": run.name, "metric": key, "epochs": s.x.count,
+                             "values": shown.map { $0 ?? .nan }.map { $0.isFinite ? $0 as Any : NSNull() },
+                             "best": bestValue ?? NSNull()])
+            }
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try chart.write(to: folder + "/sweep.svg")
