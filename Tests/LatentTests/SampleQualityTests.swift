@@ -81,3 +81,31 @@ import Testing
         #expect(p2 > 0.9 && r2 > 0.9)
     }
 }
+
+@Suite struct FeatureClassifierTests {
+    @Test func classifierLearnsBarsAndGivesFeatures() throws {
+        let tmp = TempFolder()
+        var pixels: [Float] = [], labels: [Float] = []
+        for i in 0..<240 { let row = i % 4; labels.append(Float(row)); for y in 0..<8 { for _ in 0..<8 { pixels.append(y / 2 == row ? 1 : 0) } } }
+        try NPY.write(Tensor(pixels, shape: [240, 8, 8]), to: tmp.file("bars.npy"))
+        try NPY.write(Tensor(labels), to: tmp.file("bars-labels.npy"))
+        var options = DataOptions(source: tmp.file("bars.npy"))
+        options.validation = 40
+        let data = try PreparedData.load(options)
+        var training = TrainingOptions()
+        training.batchSize = 20
+        let config = RunConfig(family: "classifier", command: [], data: data, training: training, model: ModelOptions())
+        var rng = RandomGenerator(seed: 1)
+        let model = try ClassifierModel(config: config, rng: &rng)
+        for epoch in 1...15 {
+            for indices in MiniBatches(count: data.train.count, batchSize: 20, shuffle: &rng) {
+                _ = try model.trainStep(data.train.flatImages.gatherRows(indices), labels: indices.map { data.train.labels[$0] }, epoch: epoch, rng: &rng)
+            }
+        }
+        let accuracy = model.validate(data.test.flatImages, labels: data.test.labels, rng: &rng).first { $0.0 == "accuracy" }!.1
+        #expect(accuracy == 1, "accuracy \(accuracy)")
+        #expect(model.features(data.test.flatImages).shape == [data.test.count, 128])
+        let p = model.probabilities(data.test.flatImages)
+        #expect(SampleQuality.inceptionScore(probabilities: p) > 3.5, "confident and balanced predictions score near 4 classes")
+    }
+}

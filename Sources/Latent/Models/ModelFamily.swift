@@ -67,7 +67,7 @@ public protocol LatentSpaceModel: TrainableModel {
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self, GANModel.self, DCGANModel.self]
+    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self, GANModel.self, DCGANModel.self, ClassifierModel.self]
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {
@@ -154,4 +154,13 @@ extension PartitionFunctionModel {
 /// Models with a stage before the epochs (greedy pretraining), run once when a run starts.
 public protocol PretrainingModel: TrainableModel {
     func pretrain(_ data: PreparedData, rng: inout RandomGenerator, log: (String) -> Void) throws
+}
+
+/// A trained network whose hidden layer serves as the feature space of sample-quality scores.
+public protocol FeatureExtractor: TrainableModel {
+    var featureSize: Int { get }
+    /// Penultimate-layer features of images [N, C·H·W] (in the data's range): [N, featureSize].
+    func features(_ images: Tensor) -> Tensor
+    /// Class probabilities: [N, classes].
+    func probabilities(_ images: Tensor) -> Tensor
 }

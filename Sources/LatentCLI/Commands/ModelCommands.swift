@@ -266,7 +266,13 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Importance samples per image for the NLL (0: skip).") var nllSamples = 0
     @Option(help: "Score only the first N test images.") var limit: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 2
-    @Flag(help: "RBM: estimate log Z by annealed importance sampling and report the test log-likelihood.") var ais = false
+    @Flag(help: "RBM/DBM: estimate log Z by annealed importance sampling and report the test log-likelihood (or bound).") var ais = false
+    @Flag(help: "Fréchet distance in the feature classifier's space.") var fid = false
+    @Flag(help: "Kernel (polynomial MMD) distance in the feature classifier's space.") var kid = false
+    @Flag(name: .customLong("is"), help: "Inception-style score from the feature classifier.") var inceptionScore = false
+    @Flag(name: .customLong("pr"), help: "Precision and recall of generated against real features (k = 3).") var precisionRecall = false
+    @Option(help: "Generated images for --fid/--kid/--is/--pr.") var samples = 2_000
+    @Option(help: "The feature classifier's run (default: the newest classifier run on the same data).") var classifier: String?
     @Option(help: "AIS: parallel chains.") var aisChains = 100
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
@@ -274,8 +280,9 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let (run, model) = try loadRun(target)
         if ais { return try evaluateAIS(run, model) }
+        if fid || kid || inceptionScore || precisionRecall { return try evaluateSamples(run, model) }
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
-                                 supportedBy: "VAE, AE, PPCA, RBM and DBM")
+                                 supportedBy: "VAE, AE, PPCA, RBM, DBM and classifiers")
         var (test, labels) = try testImages(run)
         if let limit {
             let count = Swift.min(Swift.max(limit, 1), test.shape[0])

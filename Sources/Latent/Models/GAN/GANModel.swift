@@ -110,14 +110,9 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
         return s
     }
 
-    /// The entries under `prefix`, with the prefix removed.
-    static func part(_ state: [String: Tensor], _ prefix: String) -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: state.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
-    }
-
     public func loadModelState(_ state: [String: Tensor]) throws {
-        try gan.generator.loadStateDict(Self.part(state, "generator."))
-        try gan.discriminator.loadStateDict(Self.part(state, "discriminator."))
+        try gan.generator.loadStateDict(state.section("generator."))
+        try gan.discriminator.loadStateDict(state.section("discriminator."))
         realSpread = RunningMean(state["real_spread"])
     }
 
@@ -129,8 +124,8 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
     }
 
     public func loadOptimizerState(_ state: [String: Tensor]) throws {
-        try gan.generatorOptimizer.loadStateDict(Self.part(state, "generator."))
-        try gan.discriminatorOptimizer.loadStateDict(Self.part(state, "discriminator."))
+        try gan.generatorOptimizer.loadStateDict(state.section("generator."))
+        try gan.discriminatorOptimizer.loadStateDict(state.section("discriminator."))
     }
 }
 
