@@ -15,6 +15,6 @@ struct LatentCommand: ParsableCommand {
         """,
         subcommands: [TrainCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
                       InterpolateCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
-                      SweepCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
+                      SweepCommand.self, CompareCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
                       BenchCommand.self])
 }

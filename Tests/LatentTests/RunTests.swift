@@ -124,3 +124,36 @@ import Testing
         #expect(log.series("loss").y.first == 2.5 && log.series("loss").y.last!.isNaN)
     }
 }
+
+@Suite struct ComparisonTests {
+    @Test func compareTablesEveryMetricOfEveryRun() throws {
+        let tmp = TempFolder()
+        try NPY.write(Tensor((0..<(60 * 16)).map { Float($0 % 7) / 7 }, shape: [60, 4, 4]), to: tmp.file("x.npy"))
+        var o = DataOptions(source: tmp.file("x.npy"))
+        o.validation = 8
+        let data = try PreparedData.load(o)
+        var t = TrainingOptions()
+        t.epochs = 1
+        t.batchSize = 16
+        var runs: [RunDirectory] = []
+        for (name, family) in [("a", "vae"), ("b", "rbm")] {
+            var m = ModelOptions()
+            m.latent = 2; m.hidden = [8]
+            let config = RunConfig(family: family, command: [], data: data, training: t, model: m)
+            let run = try RunDirectory.create(root: tmp.file("runs"), name: name, config: config)
+            var rng = RandomGenerator(seed: 1)
+            var trainer = Trainer(run: run, data: data, model: try ModelRegistry.family(family).init(config: config, rng: &rng))
+            trainer.quiet = true
+            trainer.log = { _ in }
+            try trainer.train(rng: &rng)
+            runs.append(run)
+        }
+        try RunEvaluation.merge(["fid": 12.5], into: runs[0])
+        let files = try RunComparison(runs: runs).write(to: tmp.file("compare"))
+        let md = try String(contentsOfFile: files[0], encoding: .utf8)
+        #expect(md.contains("| fid | 12.5 | — |"), "\(md)")
+        #expect(md.contains("val_pseudo_likelihood") && md.contains("val_loss") && md.contains("a (vae)") && md.contains("b (rbm)"))
+        let html = try String(contentsOfFile: files[1], encoding: .utf8)
+        #expect(html.contains("../runs/a/images/samples.png"))
+    }
+}

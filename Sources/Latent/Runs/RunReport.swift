@@ -28,6 +28,10 @@ public enum RunReport {
             }
             h += "</table>\n"
         }
+        let evaluation = RunEvaluation.load(run)
+        if !evaluation.isEmpty {
+            h += "<h2>Evaluation</h2><table>" + evaluation.keys.sorted().map { "<tr><td class=\"k\">\(esc($0))</td><td>\(format(evaluation[$0]))</td></tr>" }.joined() + "</table>\n"
+        }
         let plots = files(in: run.plots, ending: ".svg")
         if !plots.isEmpty {
             h += "<h2>Plots</h2>\n" + plots.map { "<figure><img src=\"plots/\(esc($0))\"><figcaption>\(esc($0))</figcaption></figure>" }.joined(separator: "\n")

@@ -71,6 +71,7 @@ extension EvaluateCommand {
             record["recall"] = pr.recall
         }
         if !warnings.isEmpty { record["warnings"] = warnings }
+        try RunEvaluation.merge(record.compactMapValues { $0 as? Double }.filter { !$0.key.hasPrefix("classifier_") }, into: run)
         if json { return writeJSON(record) }
         print("\(run.name): \(samples) samples scored in the feature space of \(classifierRun.name) (\(classifierRun.config.data.source), \(real.shape[0]) reference images)")
         for key in ["fid", "fid_real_vs_real", "kid", "kid_real_vs_real", "is", "is_real", "precision", "recall"] {

@@ -179,7 +179,9 @@ struct LatentMapCommand: ParsableCommand {
 
     @OptionGroup var target: RunArgument
     @Option(help: "A second run to draw beside the first.") var compare: String?
-    @Option(help: "Number of test images.") var n = 2_000
+    @Option(help: "Number of test images (t-SNE: at most a few thousand, it is exact and O(N²)).") var n = 2_000
+    @Option(help: "Reduction to 2-D: pca or tsne.") var method = "pca"
+    @Option(help: "t-SNE perplexity.") var perplexity: Double = 30
     @Option(help: "Output SVG (default: the run's plots/latent-map.svg).") var output: String?
 
     func map(_ run: RunDirectory, _ model: any TrainableModel) throws -> (ScatterPlot, [Double]) {
@@ -190,7 +192,20 @@ struct LatentMapCommand: ParsableCommand {
         let codes = try latentModel.encode(data.evaluationImages(set), labels: set.labels)
         let plane: Tensor
         var ratio = [1.0, 1.0]
-        if codes.shape[1] > 2 {
+        if method == "tsne" {
+            var rng = RandomGenerator(seed: 0)
+            let progress = Progress("t-SNE of \(codes.shape[0]) codes", total: 1, unit: "maps")
+            plane = TSNE.embed(codes, perplexity: perplexity, rng: &rng)
+            progress.finish()
+            var plot = ScatterPlot(title: "\(run.name): \(run.config.family) latent means (t-SNE, perplexity \(Int(perplexity)))",
+                                   xLabel: "t-SNE 1", yLabel: "t-SNE 2")
+            let p = plane.scalars
+            plot.points = (0..<plane.shape[0]).map { (Double(p[2 * $0]), Double(p[2 * $0 + 1])) }
+            if set.hasLabels { plot.classes = set.labels; plot.classNames = DatasetRegistry.classNames(run.config.data.source) }
+            return (plot, ratio)
+        } else if method != "pca" {
+            throw ValidationError("--method must be pca or tsne")
+        } else if codes.shape[1] > 2 {
             let pca = try PCA.fit(codes, components: 2)
             plane = pca.transform(codes)
             ratio = pca.explainedVarianceRatio
@@ -210,7 +225,8 @@ struct LatentMapCommand: ParsableCommand {
         let (run, model) = try loadRun(target)
         let (plot, _) = try map(run, model)
         var svg = plot.svg()
-        let path = output ?? run.plot(compare == nil ? "latent-map.svg" : "latent-map-compare.svg")
+        let stem = method == "tsne" ? "latent-map-tsne" : "latent-map"
+        let path = output ?? run.plot(compare == nil ? "\(stem).svg" : "\(stem)-compare.svg")
         if let compare {
             let other = try RunDirectory.open(compare, root: target.location.runs)
             let (otherModel, _) = try ModelRegistry.load(other)
@@ -273,6 +289,7 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("pr"), help: "Precision and recall of generated against real features (k = 3).") var precisionRecall = false
     @Option(help: "Generated images for --fid/--kid/--is/--pr.") var samples = 2_000
     @Option(help: "The feature classifier's run (default: the newest classifier run on the same data).") var classifier: String?
+    @Flag(help: "Quality of the codes: linear-probe accuracy, k-means silhouette and adjusted Rand index.") var representation = false
     @Option(help: "AIS: parallel chains.") var aisChains = 100
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
@@ -281,6 +298,7 @@ struct EvaluateCommand: ParsableCommand {
         let (run, model) = try loadRun(target)
         if ais { return try evaluateAIS(run, model) }
         if fid || kid || inceptionScore || precisionRecall { return try evaluateSamples(run, model) }
+        if representation { return try evaluateRepresentation(run, model) }
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
                                  supportedBy: "VAE, AE, PPCA, RBM, DBM and classifiers")
         var (test, labels) = try testImages(run)
@@ -307,6 +325,7 @@ struct EvaluateCommand: ParsableCommand {
         var record: [String: Any] = ["run": run.name, "test_images": test.shape[0]]
         if nllSamples > 0 { record["nll_samples"] = nllSamples }
         for (k, v) in metrics { record[k] = v }
+        try RunEvaluation.merge(Dictionary(uniqueKeysWithValues: metrics.map { ("test_" + $0.0, $0.1) }), into: run)
         if json { return writeJSON(record) }
         print("\(run.name) on \(test.shape[0]) test images (nats per image):")
         for (k, v) in metrics { print("  " + k.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", v)) }
@@ -334,6 +353,7 @@ extension EvaluateCommand {
                                      "log_z": estimate.logPartition, "log_z_lower": estimate.lower, "log_z_upper": estimate.upper,
                                      energy.logLikelihoodName: mean]
         if let exact = energy.exactLogPartition() { record["log_z_exact"] = exact }
+        try RunEvaluation.merge(["ais_log_z": estimate.logPartition, energy.logLikelihoodName: mean], into: run)
         if json { return writeJSON(record.mapValues { ($0 as? Double).map { $0.isFinite ? $0 as Any : "-inf" as Any } ?? $0 }) }
         print("\(run.name): AIS with \(aisChains) chains and \(estimate.steps) intermediate distributions")
         print(String(format: "  log Z = %.3f  (±3 s.e.: %.3f … %.3f)", estimate.logPartition, estimate.lower, estimate.upper))
