@@ -196,6 +196,7 @@ struct LatentMapCommand: ParsableCommand {
             var rng = RandomGenerator(seed: 0)
             let progress = Progress("t-SNE of \(codes.shape[0]) codes", total: 1, unit: "maps")
             plane = TSNE.embed(codes, perplexity: perplexity, rng: &rng)
+            progress.advance()
             progress.finish()
             var plot = ScatterPlot(title: "\(run.name): \(run.config.family) latent means (t-SNE, perplexity \(Int(perplexity)))",
                                    xLabel: "t-SNE 1", yLabel: "t-SNE 2")
@@ -422,6 +423,7 @@ struct InpaintCommand: ParsableCommand {
         var chart = LineChart(title: "Inpainting error against removed rows", xLabel: "rows removed", yLabel: "mean squared error per removed pixel")
         var rows: [[String: Any]] = []
         let progress = Progress("inpaint sweep", total: counts.count * 3, unit: "settings")
+        progress.quiet = json
         for (place, range) in [("top", { (k: Int) in 0..<k }), ("middle", { (k: Int) in (h - k) / 2..<((h - k) / 2 + k) }),
                                ("bottom", { (k: Int) in (h - k)..<h })] {
             var errors: [Double] = []
