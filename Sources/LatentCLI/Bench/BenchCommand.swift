@@ -99,6 +99,40 @@ struct GemmBench: ParsableCommand {
     }
 }
 
+/// The loop every training-throughput benchmark shares: at each thread count,
+/// Latent's images/s, then the reference script's, then the ratio; a table or JSON.
+struct ThroughputComparison {
+    let options: BenchOptions
+    let workload: String
+    let title: String
+    let script: String
+    let arguments: [String]
+
+    func run(ours: () throws -> Double) throws {
+        let counts = try options.threadCounts()
+        let runner = options.referenceRunner()
+        var rows: [[String: Any]] = []
+        if !options.json {
+            print("\(workload) \(title)")
+            print("threads   Latent img/s   PyTorch img/s   ratio")
+        }
+        for threads in counts {
+            BLAS.threads = threads
+            let mine = try ours()
+            let theirs = try runner.map { try $0.run(script, arguments, threads: threads)["train_images_per_sec"] as? Double } ?? nil
+            rows.append(["threads": threads, "latent_images_per_sec": mine, "pytorch_images_per_sec": theirs ?? NSNull(),
+                         "ratio": theirs.map { mine / $0 } ?? NSNull()])
+            if !options.json {
+                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
+                print(String(format: "%7d   %12.0f   ", threads, mine)
+                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
+                      + "   " + ratioText(mine, theirs))
+            }
+        }
+        if options.json { printJSON(["workload": workload, "arguments": arguments, "rows": rows]) }
+    }
+}
+
 /// W1 and W6 share everything but the body and the reference script.
 struct VAEBenchRunner {
     let options: BenchOptions
@@ -106,35 +140,14 @@ struct VAEBenchRunner {
     let steps: Int
 
     func run() throws {
-        let counts = try options.threadCounts()
-        let runner = options.referenceRunner()
         let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
-        let (id, name, script) = body == .mlp ? ("W1", "MLP VAE", "vae_mlp.py") : ("W6", "conv VAE", "conv_vae.py")
-        var rows: [[String: Any]] = []
-        if !options.json {
-            print("\(id) \(name) training, batch 128, Adam, Fashion-MNIST, \(steps == 0 ? "one epoch" : "\(steps) steps")")
-            print("threads   Latent img/s   PyTorch img/s   ratio")
-        }
-        for threads in counts {
-            BLAS.threads = threads
-            let ours = try VAETrainingBenchmark.run(images: train, body: body, steps: steps)
-            var theirs: Double?
-            if let runner {
-                let args = ["--epochs", "1", "--steps", String(steps)] + (body == .mlp ? ["--nll-k", "0"] : [])
-                theirs = try runner.run(script, args, threads: threads)["train_images_per_sec"] as? Double
-            }
-            rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond,
-                         "latent_train_neg_elbo": ours.finalTrainNegativeELBO,
-                         "pytorch_images_per_sec": theirs ?? NSNull(),
-                         "ratio": theirs.map { ours.imagesPerSecond / $0 } ?? NSNull()])
-            if !options.json {
-                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
-                print(String(format: "%7d   %12.0f   ", threads, ours.imagesPerSecond)
-                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
-                      + "   " + ratioText(ours.imagesPerSecond, theirs))
-            }
-        }
-        if options.json { printJSON(["workload": id, "steps": steps, "rows": rows]) }
+        let mlp = body == .mlp
+        let comparison = ThroughputComparison(
+            options: options, workload: mlp ? "W1" : "W6",
+            title: "\(mlp ? "MLP" : "conv") VAE training, batch 128, Adam, Fashion-MNIST, \(steps == 0 ? "one epoch" : "\(steps) steps")",
+            script: mlp ? "vae_mlp.py" : "conv_vae.py",
+            arguments: ["--epochs", "1", "--steps", String(steps)] + (mlp ? ["--nll-k", "0"] : []))
+        try comparison.run { try VAETrainingBenchmark.run(images: train, body: body, steps: steps).imagesPerSecond }
     }
 }
 
@@ -218,33 +231,13 @@ struct GANBenchRunner {
     let steps: Int
 
     func run() throws {
-        let counts = try options.threadCounts()
-        let runner = options.referenceRunner()
         let train = try DatasetLocations.loadFashionMNIST(.train).flatImages
-        let (id, name, script) = convolutional ? ("W5", "DCGAN 28×28, batch 64", "dcgan.py") : ("W4", "MLP GAN, batch 512", "gan_mlp.py")
-        var rows: [[String: Any]] = []
-        if !options.json {
-            print("\(id) \(name), Fashion-MNIST, \(steps) steps")
-            print("threads   Latent img/s   PyTorch img/s   ratio")
-        }
-        for threads in counts {
-            BLAS.threads = threads
-            let ours = GANTrainingBenchmark.run(images: train, convolutional: convolutional, steps: steps)
-            var theirs: Double?
-            if let runner {
-                let args = convolutional ? ["--steps", String(steps)] : ["--epochs", "1", "--steps", String(steps)]
-                theirs = try runner.run(script, args, threads: threads)["train_images_per_sec"] as? Double
-            }
-            rows.append(["threads": threads, "latent_images_per_sec": ours.imagesPerSecond, "pytorch_images_per_sec": theirs ?? NSNull(),
-                         "ratio": theirs.map { ours.imagesPerSecond / $0 } ?? NSNull()])
-            if !options.json {
-                let reference = theirs.map { String(format: "%.0f", $0) } ?? "—"
-                print(String(format: "%7d   %12.0f   ", threads, ours.imagesPerSecond)
-                      + String(repeating: " ", count: Swift.max(0, 13 - reference.count)) + reference
-                      + "   " + ratioText(ours.imagesPerSecond, theirs))
-            }
-        }
-        if options.json { printJSON(["workload": id, "steps": steps, "rows": rows]) }
+        let comparison = ThroughputComparison(
+            options: options, workload: convolutional ? "W5" : "W4",
+            title: "\(convolutional ? "DCGAN 28×28, batch 64" : "MLP GAN, batch 512"), Fashion-MNIST, \(steps) steps",
+            script: convolutional ? "dcgan.py" : "gan_mlp.py",
+            arguments: convolutional ? ["--steps", String(steps)] : ["--epochs", "1", "--steps", String(steps)])
+        try comparison.run { GANTrainingBenchmark.run(images: train, convolutional: convolutional, steps: steps).imagesPerSecond }
     }
 }
 
