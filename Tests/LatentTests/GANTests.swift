@@ -75,3 +75,29 @@ import Testing
         }
     }
 }
+
+@Suite struct GANDiagnosisTests {
+    @Test func warnsWhenTheDiscriminatorWinsOrSamplesCollapse() throws {
+        let tmp = TempFolder()
+        try NPY.write(Tensor((0..<(40 * 16)).map { Float($0 % 5) / 5 }, shape: [40, 4, 4]), to: tmp.file("x.npy"))
+        var o = DataOptions(source: tmp.file("x.npy"))
+        o.scale = .symmetric
+        o.validation = 0
+        let data = try PreparedData.load(o)
+        var m = ModelOptions()
+        m.hidden = [8]
+        m.ganLoss = "minimax"
+        let config = RunConfig(family: "gan", command: [], data: data, training: TrainingOptions(), model: m)
+        var rng = RandomGenerator(seed: 1)
+        let model = try GANModel(config: config, rng: &rng)
+        _ = try model.trainStep(data.train.flatImages, labels: data.train.labels, epoch: 1, rng: &rng)
+        let vanishing = model.diagnose(epoch: 1, metrics: ["d_g_z": 0.01], rng: &rng)
+        #expect(vanishing.contains { $0.contains("vanishing") && $0.contains("non-saturating") })
+        #expect(model.diagnose(epoch: 1, metrics: ["d_g_z": 0.4], rng: &rng).allSatisfy { !$0.contains("vanishing") })
+        // A generator whose last layer is zeroed outputs one image: its samples do not vary at all.
+        if let last = model.gan.generator.layers.compactMap({ $0 as? Linear }).last {
+            last.weight.assign(Tensor.zeros(last.weight.value.shape))
+        }
+        #expect(model.diagnose(epoch: 1, metrics: ["d_g_z": 0.4], rng: &rng).contains { $0.contains("collapsing") })
+    }
+}
