@@ -113,10 +113,6 @@ public enum SIMDMath {
         let corrected = l * (u / d)
         return corrected.replacing(with: u, where: d .== 0)
     }
-
-    /// Horizontal sum with pairwise halving (better rounding than a linear scan).
-    @inlinable @inline(__always)
-    public static func sum(_ v: Vec) -> Float { v.sum() }
 }
 
 /// Scalar versions that match the vector ones bit for bit, for loop tails.

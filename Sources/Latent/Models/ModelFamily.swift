@@ -153,7 +153,8 @@ extension PartitionFunctionModel {
 
 /// Models with a stage before the epochs (greedy pretraining), run once when a run starts.
 public protocol PretrainingModel: TrainableModel {
-    func pretrain(_ data: PreparedData, rng: inout RandomGenerator, log: (String) -> Void) throws
+    /// Shows its own progress per layer.
+    func pretrain(_ data: PreparedData, rng: inout RandomGenerator) throws
 }
 
 /// A trained network whose hidden layer serves as the feature space of sample-quality scores.

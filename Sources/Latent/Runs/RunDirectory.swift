@@ -84,7 +84,7 @@ public struct MetricsLog: Sendable {
     /// Appends one record and flushes it, so a killed run keeps every finished line.
     public func append(_ record: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: record.mapValues(MetricsLog.jsonSafe), options: [.sortedKeys])
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw LatentError.invalidFile(path: path, reason: "cannot open the metrics log for writing")
         }

@@ -32,7 +32,7 @@ public struct Trainer {
             log("\(run.name): all \(options.epochs) epochs are done")
             return
         }
-        if startEpoch == 0, let pre = model as? any PretrainingModel { try pre.pretrain(data, rng: &rng, log: log) }
+        if startEpoch == 0, let pre = model as? any PretrainingModel { try pre.pretrain(data, rng: &rng) }
         for epoch in (startEpoch + 1)...options.epochs {
             let progress = Progress("epoch \(epoch)/\(options.epochs)", total: x.count)
             progress.quiet = quiet
@@ -46,7 +46,7 @@ public struct Trainer {
                 let values = try model.trainStep(batch, labels: indices.map { x.labels[$0] }, epoch: epoch, rng: &rng)
                 if let (name, value) = values.first, !value.isFinite {
                     try run.metrics.append(["epoch": epoch, "step": step, "status": "diverged", name: value])
-                    try? RunReport.write(run)
+                    _ = try? RunReport.write(run)   // the report is a courtesy; the error below is what matters
                     throw LatentError.nonFinite("""
                         \(run.name): the \(name) became \(value) at epoch \(epoch), step \(step). \
                         The checkpoint of epoch \(epoch - 1) is kept in \(run.lastCheckpoint). \

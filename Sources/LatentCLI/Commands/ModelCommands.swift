@@ -46,7 +46,11 @@ struct SampleCommand: ParsableCommand {
         if let gibbsSteps {
             let gibbs = try require(model, (any GibbsSamplingModel).self, family: run.config.family, command: "sample --gibbs-steps",
                                     supportedBy: "RBM and DBM")
-            let start = fromData ? try testImages(run).images.rows(0..<Swift.min(n, try testImages(run).images.shape[0])) : nil
+            var start: Tensor?
+            if fromData {
+                let test = try testImages(run).images
+                start = test.rows(0..<Swift.min(n, test.shape[0]))
+            }
             for steps in try integerList(gibbsSteps, name: "--gibbs-steps") {
                 var chainRng = RandomGenerator(seed: seed)   // the same starting noise for every length
                 var grid = ImageGrid(images: display(gibbs.sample(start?.shape[0] ?? n, gibbsSteps: steps, from: start, rng: &chainRng), run))
@@ -340,7 +344,7 @@ extension EvaluateCommand {
                                  supportedBy: "RBM and DBM")
         guard aisChains >= 2, aisSteps >= 0 else { throw ValidationError("--ais-chains must be at least 2 and --ais-steps not negative") }
         let data = try PreparedData.load(run.config.data)
-        var (test, _) = try testImages(run)
+        var test = data.evaluationImages(data.test)
         if let limit { test = test.rows(0..<Swift.min(Swift.max(limit, 1), test.shape[0])) }
         let betas = AIS.schedule(aisSteps == 0 ? .paper : .linear(aisSteps + 1))
         let progress = Progress("AIS", total: betas.count - 1, unit: "β")

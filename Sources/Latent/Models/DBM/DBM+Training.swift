@@ -8,7 +8,7 @@ extension DBM {
     /// add — and every RBM trains with CD-1 on the mean activations of the one
     /// below. The RBMs' weights become the DBM's; shared layers average biases.
     public func pretrain(_ data: Tensor, epochs: Int, learningRate: Float, batchSize: Int,
-                         rng: inout RandomGenerator, log: (String) -> Void = { _ in }) {
+                         rng: inout RandomGenerator) {
         var input = data
         var machines: [RBM] = []
         for l in 1...depth {
@@ -94,9 +94,7 @@ extension DBM {
             }
             offset += size
         }
-        let terms = logUnnormalizedOdd(state, beta: 1)
-        let mx = terms.max()!
-        return mx + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - mx) })
+        return logSumExp(logUnnormalizedOdd(state, beta: 1))
     }
 
     /// The variational lower bound on log p(v) per image, with the mean-field

@@ -32,10 +32,10 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
         guard gibbsSteps >= 1, pretrainEpochs >= 0 else { throw LatentError.invalidArgument("dbm: --cd-k must be positive, --pretrain-epochs not negative") }
     }
 
-    public func pretrain(_ data: PreparedData, rng: inout RandomGenerator, log: (String) -> Void) throws {
+    public func pretrain(_ data: PreparedData, rng: inout RandomGenerator) throws {
         guard pretrainEpochs > 0 else { return }
         dbm.pretrain(data.train.flatImages, epochs: pretrainEpochs, learningRate: 0.05, batchSize: Swift.min(batchSize, 100),
-                     rng: &rng, log: log)
+                     rng: &rng)
     }
 
     public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {

@@ -21,10 +21,7 @@ public struct Quadrature: Sendable {
 
     /// log ∫ exp(logf(z)) dz.
     public func logIntegral(_ logf: (Double) -> Double) -> Double {
-        let terms = zip(nodes, logWeights).map { logf($0) + $1 }
-        let m = terms.max() ?? -.infinity
-        guard m.isFinite else { return m }
-        return m + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - m) })
+        logSumExp(zip(nodes, logWeights).map { logf($0) + $1 })
     }
 
     /// ∫ exp(logDensity(z)) · f(z) dz for a normalised density.

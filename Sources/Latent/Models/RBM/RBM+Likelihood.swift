@@ -80,8 +80,7 @@ extension RBM {
                 terms.append(t)
             }
         }
-        let m = terms.max()!
-        return m + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - m) })
+        return logSumExp(terms)
     }
 }
 
