@@ -5,7 +5,7 @@ APT_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev pkg-config dataset-fashion
 # Let the compiler use the machine's vector units (AVX-512 where present).
 CPU_FLAGS := $(shell if grep -q avx512f /proc/cpuinfo 2>/dev/null; then echo "-Xswiftc -target-cpu -Xswiftc skylake-avx512"; \
                      elif grep -q avx2 /proc/cpuinfo 2>/dev/null; then echo "-Xswiftc -target-cpu -Xswiftc haswell"; fi)
-RELEASE := -c release -Xswiftc -Ounchecked $(CPU_FLAGS)
+RELEASE := -c release $(CPU_FLAGS)
 LATENT := .build/release/latent
 
 .PHONY: deps build demo test bench clean

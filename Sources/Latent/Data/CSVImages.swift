@@ -11,8 +11,9 @@ public enum CSVImages {
     public enum LabelColumn: String, Codable, Sendable, CaseIterable { case first, last, none }
 
     /// Reads the file; `shape` ([C, H, W]) defaults to a square gray image.
-    public static func read(_ path: String, labelColumn: LabelColumn = .first, shape: [Int]? = nil) throws -> LabeledImages {
-        let data = try GzipFile.read(path)
+    public static func read(_ path: String, labelColumn: LabelColumn = .first, shape: [Int]? = nil,
+                            maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> LabeledImages {
+        let data = try GzipFile.read(path, maxBytes: maxBytes)
         let text = String(decoding: data, as: UTF8.self)
         var rows: [[Float]] = []
         var labels: [Int] = []

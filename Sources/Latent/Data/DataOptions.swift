@@ -38,6 +38,15 @@ public struct DataOptions: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// For CSV files: where the label column is.
     public var labelColumn: CSVImages.LabelColumn = .first
+    /// For PNG files: what to do with transparency (nil: drop it).
+    public var alpha: ReadOptions.Alpha?
+    /// The most bytes one file may hold once decompressed (nil: `ReadOptions.defaultMaxBytes`).
+    public var maxBytes: Int?
 
     public init(source: String) { self.source = source }
+
+    /// The reader settings these options ask for.
+    public var reading: ReadOptions {
+        ReadOptions(labelColumn: labelColumn, alpha: alpha ?? .drop, maxBytes: maxBytes ?? ReadOptions.defaultMaxBytes)
+    }
 }

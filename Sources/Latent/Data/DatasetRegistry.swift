@@ -31,10 +31,10 @@ public enum DatasetRegistry {
         }
     }
 
-    public static func load(_ source: String, labelColumn: CSVImages.LabelColumn = .first) throws -> Source {
+    public static func load(_ source: String, reading: ReadOptions = ReadOptions()) throws -> Source {
         switch source {
         case "fashion-mnist", "fashion":
-            return try idxFolder(DatasetLocations.fashionMNIST, name: "fashion-mnist",
+            return try idxFolder(DatasetLocations.fashionMNIST, name: "fashion-mnist", maxBytes: reading.maxBytes,
                                  missingHint: "install it with `sudo apt-get install dataset-fashion-mnist`")
         case "mnist":
             guard let dir = mnistDirectory() else {
@@ -43,9 +43,9 @@ public enum DatasetRegistry {
                     Get it with `latent data download mnist`, or give a folder with --data PATH.
                     """)
             }
-            return try idxFolder(dir, name: "mnist", missingHint: "")
+            return try idxFolder(dir, name: "mnist", maxBytes: reading.maxBytes, missingHint: "")
         default:
-            return try path(source, labelColumn: labelColumn)
+            return try path(source, reading: reading)
         }
     }
 
@@ -59,16 +59,16 @@ public enum DatasetRegistry {
         ["", ".gz"].contains { FileManager.default.fileExists(atPath: "\(dir)/\(prefix)-images-idx3-ubyte\($0)") }
     }
 
-    static func idxFolder(_ dir: String, name: String, missingHint: String) throws -> Source {
+    static func idxFolder(_ dir: String, name: String, maxBytes: Int = ReadOptions.defaultMaxBytes, missingHint: String) throws -> Source {
         guard hasIDX(dir, "t10k") || hasIDX(dir, "train") else {
             throw LatentError.invalidFile(path: dir, reason: "no IDX images (train-/t10k-images-idx3-ubyte[.gz])" + (missingHint.isEmpty ? "" : "; \(missingHint)"))
         }
         if hasIDX(dir, "train") && hasIDX(dir, "t10k") {
             return Source(name: name, description: "\(dir) (train and test files)",
-                          train: try LabeledImages.idx(directory: dir, split: .train),
-                          test: try LabeledImages.idx(directory: dir, split: .test))
+                          train: try LabeledImages.idx(directory: dir, split: .train, maxBytes: maxBytes),
+                          test: try LabeledImages.idx(directory: dir, split: .test, maxBytes: maxBytes))
         }
-        let all = try LabeledImages.idx(directory: dir, split: hasIDX(dir, "t10k") ? .test : .train)
+        let all = try LabeledImages.idx(directory: dir, split: hasIDX(dir, "t10k") ? .test : .train, maxBytes: maxBytes)
         return splitSingle(all, name: name, description: "\(dir) (one file, split 80/20)")
     }
 
@@ -78,30 +78,30 @@ public enum DatasetRegistry {
         return Source(name: name, description: description, train: train, test: test)
     }
 
-    static func path(_ path: String, labelColumn: CSVImages.LabelColumn) throws -> Source {
+    static func path(_ path: String, reading: ReadOptions) throws -> Source {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LatentError.invalidArgument("data set '\(path)' is neither a known name (\(names.joined(separator: ", "))) nor an existing path")
         }
         let name = (path as NSString).lastPathComponent
         if isDirectory.boolValue {
-            if hasIDX(path, "t10k") || hasIDX(path, "train") { return try idxFolder(path, name: name, missingHint: "") }
-            return splitSingle(try ImageFolder.read(path), name: name, description: "\(path) (PNG folder, split 80/20)")
+            if hasIDX(path, "t10k") || hasIDX(path, "train") { return try idxFolder(path, name: name, maxBytes: reading.maxBytes, missingHint: "") }
+            return splitSingle(try ImageFolder.read(path, reading: reading), name: name, description: "\(path) (PNG folder, split 80/20)")
         }
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") {
-            return splitSingle(try npyImages(path), name: name, description: "\(path) (NPY, split 80/20)")
+            return splitSingle(try npyImages(path, maxBytes: reading.maxBytes), name: name, description: "\(path) (NPY, split 80/20)")
         }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") {
-            return splitSingle(try CSVImages.read(path, labelColumn: labelColumn), name: name, description: "\(path) (CSV, split 80/20)")
+            return splitSingle(try CSVImages.read(path, labelColumn: reading.labelColumn, maxBytes: reading.maxBytes), name: name, description: "\(path) (CSV, split 80/20)")
         }
         throw LatentError.invalidFile(path: path, reason: "unknown data format (want an IDX folder, .npy, .csv or a folder of PNGs)")
     }
 
     /// Images from an NPY array: [N, H, W], [N, H, W, C] (C ≤ 4), [N, C, H, W] or [N, D] with D square.
     /// uint8-range values are scaled by 1/255. Labels come from `<name>-labels.npy` beside it, if present.
-    static func npyImages(_ path: String) throws -> LabeledImages {
-        var t = try NPY.read(path)
+    static func npyImages(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> LabeledImages {
+        var t = try NPY.read(path, maxBytes: maxBytes)
         let s = t.shape
         switch s.count {
         case 2:
@@ -123,7 +123,7 @@ public enum DatasetRegistry {
         var hasLabels = false
         let labelPath = String(path.dropLast(4)) + "-labels.npy"
         if FileManager.default.fileExists(atPath: labelPath) {
-            let l = try NPY.read(labelPath)
+            let l = try NPY.read(labelPath, maxBytes: maxBytes)
             guard l.count == labels.count else {
                 throw LatentError.invalidFile(path: labelPath, reason: "\(l.count) labels for \(labels.count) images")
             }

@@ -8,7 +8,7 @@ import Foundation
 /// let faces = try ImageFolder.read("faces/")
 /// ```
 public enum ImageFolder {
-    public static func read(_ path: String) throws -> LabeledImages {
+    public static func read(_ path: String, reading: ReadOptions = ReadOptions()) throws -> LabeledImages {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {

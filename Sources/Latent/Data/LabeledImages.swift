@@ -57,7 +57,7 @@ public struct LabeledImages: Sendable {
 
     /// Reads the standard IDX pair `<prefix>-images-idx3-ubyte(.gz)` and
     /// `<prefix>-labels-idx1-ubyte(.gz)` (prefix `train` or `t10k`) from a folder.
-    public static func idx(directory: String, split: Split) throws -> LabeledImages {
+    public static func idx(directory: String, split: Split, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> LabeledImages {
         let prefix = split == .train ? "train" : "t10k"
         func find(_ stem: String) throws -> String {
             for suffix in [".gz", ""] {
@@ -69,11 +69,11 @@ public struct LabeledImages: Sendable {
         }
         let imagePath = try find("\(prefix)-images-idx3-ubyte")
         let labelPath = try find("\(prefix)-labels-idx1-ubyte")
-        let raw = try IDX.read(imagePath)
+        let raw = try IDX.read(imagePath, maxBytes: maxBytes)
         guard raw.rank == 3 || raw.rank == 4 else {
             throw LatentError.invalidFile(path: imagePath, reason: "expected [N, H, W] images, found dimensions \(raw.shape)")
         }
-        let labels = try IDX.read(labelPath)
+        let labels = try IDX.read(labelPath, maxBytes: maxBytes)
         guard labels.rank == 1, labels.count == raw.shape[0] else {
             throw LatentError.invalidFile(path: labelPath, reason: "\(labels.shape) labels for \(raw.shape[0]) images")
         }

@@ -22,7 +22,7 @@ public struct PreparedData: Sendable {
     public var pixelCount: Int { imageShape.reduce(1, *) }
 
     public static func load(_ options: DataOptions) throws -> PreparedData {
-        let source = try DatasetRegistry.load(options.source, labelColumn: options.labelColumn)
+        let source = try DatasetRegistry.load(options.source, reading: options.reading)
         var rng = RandomGenerator(seed: options.seed)
         guard source.train.count > 0 else {
             throw LatentError.invalidArgument("data set \(options.source) has no training images")

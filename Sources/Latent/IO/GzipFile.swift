@@ -2,9 +2,14 @@ import CZlib
 import Foundation
 
 /// Reads a whole file, transparently inflating gzip (zlib's gzread also
-/// passes plain files through unchanged).
+/// passes plain files through unchanged), refusing to hold more than
+/// `maxBytes` (a decompression bomb stops there, with an error).
+///
+/// ```swift
+/// let bytes = try GzipFile.read("train-images-idx3-ubyte.gz", maxBytes: 100 << 20)
+/// ```
 public enum GzipFile {
-    public static func read(_ path: String) throws -> Data {
+    public static func read(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Data {
         guard FileManager.default.fileExists(atPath: path) else {
             throw LatentError.invalidFile(path: path, reason: "no such file")
         }
@@ -23,6 +28,9 @@ public enum GzipFile {
                 throw LatentError.invalidFile(path: path, reason: "corrupt or truncated compressed data (\(message))")
             }
             if n == 0 { break }
+            guard data.count + Int(n) <= maxBytes else {
+                throw LatentError.invalidFile(path: path, reason: "holds more than \(maxBytes) bytes once decompressed (the limit; raise it with --max-bytes if the file is genuine)")
+            }
             data.append(buffer, count: Int(n))
         }
         return data

@@ -9,8 +9,8 @@ import Foundation
 /// ```
 public enum IDX {
     /// Reads any IDX file into a Float tensor with the file's dimensions.
-    public static func read(_ path: String) throws -> Tensor {
-        try decode(GzipFile.read(path), path: path)
+    public static func read(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Tensor {
+        try decode(GzipFile.read(path, maxBytes: maxBytes), path: path)
     }
 
     static func decode(_ data: Data, path: String) throws -> Tensor {

@@ -11,7 +11,10 @@ import Foundation
 /// try NPY.write(samples, to: "samples.npy")
 /// ```
 public enum NPY {
-    public static func read(_ path: String) throws -> Tensor {
+    public static func read(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Tensor {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxBytes {
+            throw LatentError.invalidFile(path: path, reason: "is \(size) bytes, more than the limit of \(maxBytes) (raise it with --max-bytes)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LatentError.invalidFile(path: path, reason: "cannot read the file (missing or unreadable)")
         }

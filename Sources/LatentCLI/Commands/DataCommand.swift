@@ -25,13 +25,12 @@ struct DataInfo: ParsableCommand {
     @Option(help: "Where to write the grid of examples (default: <name>-examples.png).")
     var grid: String?
 
-    @Option(help: "CSV files: the label column.")
-    var labelColumn: CSVImages.LabelColumn = .first
+    @OptionGroup var reading: ReadingArguments
 
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let set = try DatasetRegistry.load(source, labelColumn: labelColumn)
+        let set = try DatasetRegistry.load(source, reading: reading.options())
         var splits: [[String: Any]] = []
         for (name, part) in [("train", set.train), ("test", set.test)] {
             var entry: [String: Any] = ["split": name, "count": part.count, "image_shape": part.imageShape]

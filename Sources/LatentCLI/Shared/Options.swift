@@ -6,6 +6,24 @@ extension DataOptions.Scale: ExpressibleByArgument {}
 extension DataOptions.Binarization: ExpressibleByArgument {}
 extension CSVImages.LabelColumn: ExpressibleByArgument {}
 extension TrainingOptions.OptimizerKind: ExpressibleByArgument {}
+extension ReadOptions.Alpha: ExpressibleByArgument {}
+
+/// How files are decoded: CSV label column, PNG transparency, size limit.
+struct ReadingArguments: ParsableArguments {
+    @Option(help: "CSV files: the label column (first, last, none).")
+    var labelColumn: CSVImages.LabelColumn = .first
+
+    @Option(help: "PNG files with transparency: drop (keep the stored colours, as PIL and torchvision do), black or white (composite onto that background).")
+    var alpha: ReadOptions.Alpha = .drop
+
+    @Option(help: "Refuse any file that holds more than this many bytes once decompressed (default 4 GiB).")
+    var maxBytes: Int?
+
+    func options() throws -> ReadOptions {
+        if let maxBytes, maxBytes < 1 { throw ValidationError("--max-bytes must be at least 1, got \(maxBytes)") }
+        return ReadOptions(labelColumn: labelColumn, alpha: alpha, maxBytes: maxBytes ?? ReadOptions.defaultMaxBytes)
+    }
+}
 
 /// Where the data come from and how they are prepared.
 struct DataArguments: ParsableArguments {
@@ -24,17 +42,19 @@ struct DataArguments: ParsableArguments {
     @Option(help: "Use at most this many training images (quick runs).")
     var limit: Int?
 
-    @Option(help: "CSV files: the label column (first, last, none).")
-    var labelColumn: CSVImages.LabelColumn = .first
+    @OptionGroup var reading: ReadingArguments
 
-    func options(seed: UInt64, defaultScale: DataOptions.Scale = .unit) -> DataOptions {
+    func options(seed: UInt64, defaultScale: DataOptions.Scale = .unit) throws -> DataOptions {
+        let read = try reading.options()
         var o = DataOptions(source: data)
         o.scale = scale ?? defaultScale
         o.binarize = binarize
         o.validation = validation
         o.limit = limit
         o.seed = seed
-        o.labelColumn = labelColumn
+        o.labelColumn = read.labelColumn
+        o.alpha = read.alpha == .drop ? nil : read.alpha
+        o.maxBytes = read.maxBytes == ReadOptions.defaultMaxBytes ? nil : read.maxBytes
         return o
     }
 }
