@@ -7,7 +7,7 @@
 /// ```
 public final class Dropout: Module, Layer {
     public let probability: Float
-    private var rng: RandomGenerator
+    var rng: RandomGenerator
 
     public init(_ probability: Float, seed: UInt64 = 0) {
         precondition(probability >= 0 && probability < 1, "dropout probability must be in [0, 1), got \(probability)")

@@ -20,6 +20,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var clipNorm: Float?
     /// Write samples to images/ every this many epochs (0: only at the end).
     public var imageEvery = 1
+    /// Stop when a batch's loss grows past this many times the first epoch's
+    /// typical loss magnitude (nil: `TrainingOptions.defaultDivergenceFactor`; 0: only NaN/inf stop a run).
+    public var divergenceFactor: Float?
+
+    public static let defaultDivergenceFactor: Float = 1_000
 
     public init() {}
 }
@@ -82,6 +87,8 @@ public struct RunConfig: Codable, Sendable {
     public var classCount: Int?
     public var training: TrainingOptions
     public var model: ModelOptions
+    /// Options changed on `--resume --override`, in order.
+    public var changes: [RunChange]?
 
     public init(family: String, command: [String], data: PreparedData, training: TrainingOptions, model: ModelOptions) {
         self.family = family
@@ -96,5 +103,22 @@ public struct RunConfig: Codable, Sendable {
         self.training = training
         self.model = model
         created = ISO8601DateFormatter().string(from: Date())
+    }
+}
+
+/// One option changed when a run was resumed with `--override`.
+public struct RunChange: Codable, Sendable, Equatable {
+    /// The epoch after which the new value applies.
+    public var afterEpoch: Int
+    /// The option as typed on the command line ("--lr").
+    public var option: String
+    public var old: String
+    public var new: String
+
+    public init(afterEpoch: Int, option: String, old: String, new: String) {
+        self.afterEpoch = afterEpoch
+        self.option = option
+        self.old = old
+        self.new = new
     }
 }

@@ -21,18 +21,55 @@ public struct RunDirectory: Sendable {
     public var lastCheckpoint: String { checkpoints + "/last.safetensors" }
     public var metrics: MetricsLog { MetricsLog(path: metricsPath) }
 
-    /// Creates a new run folder; the name gets a numeric suffix if taken.
-    public static func create(root: String, name: String, config: RunConfig) throws -> RunDirectory {
+    /// Creates a new run folder. A name the user chose (`explicitName`) must be
+    /// free: an existing run of that name is refused with a pointer to
+    /// `--resume`. A generated name gets the first free numeric suffix; the
+    /// folder is claimed with one `mkdir`, so two processes never share it.
+    public static func create(root: String, name: String, config: RunConfig, explicitName: Bool = false) throws -> RunDirectory {
+        try RunName.validate(name)
         let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            throw LatentError.invalidFile(path: root, reason: "cannot create the runs folder: \(FileErrors.reason(error))")
+        }
         var candidate = root + "/" + name
         var n = 2
-        while fm.fileExists(atPath: candidate) { candidate = root + "/" + name + "-\(n)"; n += 1 }
-        for sub in ["checkpoints", "images", "plots"] {
-            try fm.createDirectory(atPath: candidate + "/" + sub, withIntermediateDirectories: true)
+        while mkdir(candidate, 0o755) != 0 {
+            let code = errno
+            guard code == EEXIST else {
+                throw LatentError.invalidFile(path: candidate, reason: "cannot create the run folder: \(String(cString: strerror(code)))")
+            }
+            if explicitName {
+                throw LatentError.invalidArgument("""
+                    a run named '\(name)' already exists in \(root); continue it with `latent train --resume \(name)`, \
+                    or choose another --name
+                    """)
+            }
+            candidate = root + "/" + name + "-\(n)"
+            n += 1
+        }
+        do {
+            for sub in ["checkpoints", "images", "plots"] {
+                try fm.createDirectory(atPath: candidate + "/" + sub, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw LatentError.invalidFile(path: candidate, reason: "cannot create the run's folders: \(FileErrors.reason(error))")
         }
         let run = RunDirectory(path: candidate, config: config)
         try run.writeConfig()
         return run
+    }
+
+    /// Removes temporary files a killed process left behind (`.NAME.PID.tmp`);
+    /// call it only while holding the run's `RunLock`.
+    public func removeStaleTemporaries() {
+        let fm = FileManager.default
+        for folder in [path, checkpoints, images, plots] {
+            for file in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where file.hasPrefix(".") && file.hasSuffix(".tmp") {
+                try? fm.removeItem(atPath: folder + "/" + file)
+            }
+        }
     }
 
     /// Opens an existing run (a folder path, or a name under `root`).
@@ -43,12 +80,14 @@ public struct RunDirectory: Sendable {
         guard let data = fm.contents(atPath: configPath) else {
             throw LatentError.invalidArgument("no run at '\(nameOrPath)' (looked for \(configPath)); `latent runs` lists the runs")
         }
+        let config: RunConfig
         do {
-            let config = try JSONDecoder().decode(RunConfig.self, from: data)
-            return RunDirectory(path: path, config: config)
+            config = try JSONDecoder().decode(RunConfig.self, from: data)
         } catch {
-            throw LatentError.invalidFile(path: configPath, reason: "not a valid run configuration (\(error))")
+            throw LatentError.invalidFile(path: configPath, reason: "not a valid run configuration: \(FileErrors.describe(decoding: error))")
         }
+        try config.validate(path: configPath)
+        return RunDirectory(path: path, config: config)
     }
 
     /// Every run folder under `root`, oldest first.
@@ -69,61 +108,16 @@ public struct RunDirectory: Sendable {
     public func writeConfig() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(config), to: URL(fileURLWithPath: configPath))
+        do {
+            try AtomicFile.write(encoder.encode(config), to: URL(fileURLWithPath: configPath))
+        } catch let error as LatentError {
+            throw error
+        } catch {
+            throw LatentError.invalidFile(path: configPath, reason: "cannot write the run configuration: \(FileErrors.reason(error))")
+        }
     }
 
     /// A path inside images/ or plots/.
     public func image(_ file: String) -> String { images + "/" + file }
     public func plot(_ file: String) -> String { plots + "/" + file }
-}
-
-/// One JSON object per line: per-epoch records (with "epoch") and optional per-step records (with "step").
-public struct MetricsLog: Sendable {
-    public let path: String
-
-    /// Appends one record and flushes it, so a killed run keeps every finished line.
-    public func append(_ record: [String: Any]) throws {
-        let data = try JSONSerialization.data(withJSONObject: record.mapValues(MetricsLog.jsonSafe), options: [.sortedKeys])
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw LatentError.invalidFile(path: path, reason: "cannot open the metrics log for writing")
-        }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: data + Data("\n".utf8))
-    }
-
-    /// Non-finite numbers become strings ("nan", "inf"): JSON has no such numbers.
-    static func jsonSafe(_ v: Any) -> Any {
-        if let d = v as? Double, !d.isFinite { return d.isNaN ? "nan" : (d > 0 ? "inf" : "-inf") }
-        if let f = v as? Float, !f.isFinite { return f.isNaN ? "nan" : (f > 0 ? "inf" : "-inf") }
-        return v
-    }
-
-    /// Every record; a torn last line (from a kill mid-write) is skipped.
-    public func records() -> [[String: Any]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
-        }
-    }
-
-    /// Per-epoch records only, in order, keeping the last record of an epoch
-    /// (a resumed run may repeat one).
-    public func epochRecords() -> [[String: Any]] {
-        var byEpoch: [Int: [String: Any]] = [:]
-        for r in records() { if let e = r["epoch"] as? Int, r["step"] == nil { byEpoch[e] = r } }
-        return byEpoch.keys.sorted().map { byEpoch[$0]! }
-    }
-
-    /// (epochs, values) of one numeric metric.
-    public func series(_ key: String) -> (x: [Double], y: [Double]) {
-        var xs: [Double] = [], ys: [Double] = []
-        for r in epochRecords() {
-            guard let e = r["epoch"] as? Int else { continue }
-            if let v = r[key] as? Double { xs.append(Double(e)); ys.append(v) }
-            else if let s = r[key] as? String, s == "nan" { xs.append(Double(e)); ys.append(.nan) }
-        }
-        return (xs, ys)
-    }
 }

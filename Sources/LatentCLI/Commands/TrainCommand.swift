@@ -116,6 +116,10 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Write a sample grid every this many epochs (0: only at the end).")
     var imageEvery = 1
 
+    @Option(help: ArgumentHelp("Stop when a batch's loss grows past this many times its typical magnitude in the first epoch (default 1000; 0: stop only on NaN/inf).",
+                               discussion: "The run keeps its last checkpoint and says which; nothing is lowered silently."))
+    var divergenceFactor: Float?
+
     func options(defaultEpochs: Int = 10) throws -> TrainingOptions {
         var t = TrainingOptions()
         t.epochs = epochs ?? defaultEpochs
@@ -126,10 +130,36 @@ struct TrainingArguments: ParsableArguments {
         t.clipNorm = clipNorm
         t.seed = seed
         t.imageEvery = imageEvery
-        guard t.epochs >= 1, t.batchSize >= 1, lr > 0, lr.isFinite else {
-            throw ValidationError("--epochs and --batch must be positive and --lr a positive number")
-        }
+        t.divergenceFactor = divergenceFactor
         return t
+    }
+
+    func validate() throws {
+        if let epochs, !(1...TrainingCheckpoint.maxEpochs).contains(epochs) {
+            throw ValidationError("--epochs must be in 1…\(TrainingCheckpoint.maxEpochs), got \(epochs)")
+        }
+        guard (1...1_000_000).contains(batch) else { throw ValidationError("--batch must be in 1…1000000, got \(batch)") }
+        guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
+        if let momentum { guard momentum.isFinite, momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") } }
+        if let clipNorm { guard clipNorm.isFinite, clipNorm > 0 else { throw ValidationError("--clip-norm must be a finite number > 0, got \(clipNorm)") } }
+        guard imageEvery >= 0 else { throw ValidationError("--image-every must be 0 (only at the end) or more, got \(imageEvery)") }
+        if let divergenceFactor {
+            guard divergenceFactor.isFinite, divergenceFactor == 0 || divergenceFactor > 1 else {
+                throw ValidationError("--divergence-factor must be 0 (off) or a number > 1, got \(divergenceFactor)")
+            }
+        }
+    }
+
+    /// The training-loop settings typed on the command line, for `--resume`.
+    func resumeChanges(typed: Set<String>) -> ResumeChanges {
+        var c = ResumeChanges()
+        c.epochs = epochs
+        if typed.contains("--lr") { c.learningRate = lr }
+        if typed.contains("--batch") { c.batchSize = batch }
+        if typed.contains("--image-every") { c.imageEvery = imageEvery }
+        c.clipNorm = clipNorm
+        c.divergenceFactor = divergenceFactor
+        return c
     }
 }
 
@@ -158,19 +188,40 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Training") var training: TrainingArguments
     @OptionGroup var location: RunsLocation
 
-    @Option(help: "Name of the run folder (default: <model>-<data>).")
+    @Option(help: "Name of the run folder (default: <model>-<data>, with a suffix if taken). A name you give must be new: letters, digits, '-', '_', '.'.")
     var name: String?
 
     @Option(help: "Continue this run from its last checkpoint (optionally with more --epochs).")
     var resume: String?
 
+    @Flag(help: "With --resume: apply the training-loop options given (--lr, --batch, --clip-norm, --image-every, --divergence-factor) from the next epoch on, recorded in config.json.")
+    var override = false
+
     @Flag(help: "Print the final metrics as JSON and no progress.")
     var json = false
 
+    /// Options a resumed run may take: they do not change the model, the data or the random stream.
+    static let resumable: Set<String> = ["--resume", "--epochs", "--json", "--runs", "--override", "--lr", "--batch",
+                                         "--clip-norm", "--image-every", "--divergence-factor"]
+
     func run() throws {
         BLAS.configureFromEnvironment()
-        if let resume { return try resumeRun(resume) }
+        StopRequest.install()
+        do {
+            let session = try resume.map(resumeSession) ?? newSession()
+            session.quiet = json
+            try session.train()
+            finish(session.run)
+        } catch let stop as TrainingInterrupted {
+            FileHandle.standardError.write(Data((stop.description + "\n").utf8))
+            throw ExitCode(stop.exitCode)
+        }
+    }
+
+    func newSession() throws -> TrainingSession {
         guard let model else { throw ValidationError("name a model to train (\(ModelRegistry.families.map { $0.family }.joined(separator: ", "))) or give --resume RUN") }
+        if override { throw ValidationError("--override applies only with --resume") }
+        if let name { try RunName.validate(name) }
         let family = try ModelRegistry.family(model)
         let trainingOptions = try training.options(defaultEpochs: family.defaultEpochs)
         let prepared = try PreparedData.load(data.options(seed: trainingOptions.seed, defaultScale: family.defaultScale))
@@ -178,43 +229,33 @@ struct TrainCommand: ParsableCommand {
         modelOptions.momentum = training.momentum
         let config = RunConfig(family: family.family, command: CommandLine.arguments, data: prepared,
                                training: trainingOptions, model: modelOptions)
-        var rng = RandomGenerator(seed: trainingOptions.seed)
-        let instance = try family.init(config: config, rng: &rng)
-        let runName = name ?? "\(family.family)-\(prepared.name)".replacingOccurrences(of: "/", with: "_")
-        let run = try RunDirectory.create(root: location.runs, name: runName, config: config)
+        let session = try TrainingSession.start(config: config, data: prepared, root: location.runs,
+                                                name: name ?? RunName.sanitized("\(family.family)-\(prepared.name)"),
+                                                explicitName: name != nil)
         if !json {
-            print("run \(run.path): \(family.family) on \(prepared.description)")
+            print("run \(session.run.path): \(family.family) on \(prepared.description)")
             print("  \(prepared.train.count) training, \(prepared.validation.count) validation, \(prepared.test.count) test images of shape \(prepared.imageShape)")
         }
-        var trainer = Trainer(run: run, data: prepared, model: instance)
-        trainer.quiet = json
-        try trainer.train(rng: &rng)
-        finish(run)
+        return session
     }
 
-    func resumeRun(_ name: String) throws {
-        var run = try RunDirectory.open(name, root: location.runs)
-        if let epochs = training.epochs {
-            run = try run.updatingConfig { $0.training.epochs = epochs }
+    func resumeSession(_ name: String) throws -> TrainingSession {
+        if model != nil { throw ValidationError("give either a model to train or --resume RUN, not both") }
+        let typed = typedOptions()
+        var changes = training.resumeChanges(typed: typed)
+        changes.override = override
+        changes.refused = typed.subtracting(Self.resumable).sorted()
+        let session = try TrainingSession.resume(name, root: location.runs, changes: changes)
+        if !json {
+            let position = session.resumedSteps > 0 ? "inside epoch \(session.startEpoch + 1) (step \(session.resumedSteps))" : "after epoch \(session.startEpoch)"
+            print("resuming \(session.run.path) \(position) of \(session.run.config.training.epochs)")
         }
-        let checkpoint = try TrainingCheckpoint.load(from: run.lastCheckpoint)
-        let prepared = try PreparedData.load(run.config.data)
-        var initRng = RandomGenerator(seed: run.config.training.seed)
-        let family = try ModelRegistry.family(run.config.family)
-        let instance = try family.init(config: run.config, rng: &initRng)
-        do {
-            try instance.loadModelState(checkpoint.model)
-            try instance.loadOptimizerState(checkpoint.optimizer)
-        } catch {
-            throw LatentError.invalidFile(path: run.lastCheckpoint, reason: "does not fit the run's model: \(error)")
-        }
-        if !json { print("resuming \(run.path) after epoch \(checkpoint.epoch) of \(run.config.training.epochs)") }
-        var trainer = Trainer(run: run, data: prepared, model: instance)
-        trainer.startEpoch = checkpoint.epoch
-        trainer.quiet = json
-        var rng = checkpoint.rng
-        try trainer.train(rng: &rng)
-        finish(run)
+        return session
+    }
+
+    /// The long options typed on the command line ("--lr 1e-3" and "--lr=1e-3" alike).
+    func typedOptions() -> Set<String> {
+        Set(CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") }.map { String($0.split(separator: "=", maxSplits: 1)[0]) })
     }
 
     func finish(_ run: RunDirectory) {

@@ -86,14 +86,14 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     public func modelState() -> [String: Tensor] {
         var s = dbm.stateDict()
         for (l, c) in (dbm.chains ?? []).enumerated() { s["chains.\(l)"] = c }
-        if let m = pixelMeans.tensor { s["pixel_means"] = m }
+        if let m = pixelMeans.tensor { s["pixel_means"] = m; s["pixel_means_count"] = pixelMeans.countTensor }
         return s
     }
 
     public func loadModelState(_ state: [String: Tensor]) throws {
         var s = state
         let chains = (0...dbm.depth).compactMap { s.removeValue(forKey: "chains.\($0)") }
-        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"))
+        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"), count: s.removeValue(forKey: "pixel_means_count"))
         try dbm.loadStateDict(s)
         dbm.chains = chains.count == dbm.depth + 1 ? chains : nil
     }

@@ -106,14 +106,14 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
         var s: [String: Tensor] = [:]
         for (k, v) in gan.generator.stateDict() { s["generator." + k] = v }
         for (k, v) in gan.discriminator.stateDict() { s["discriminator." + k] = v }
-        if let m = realSpread.tensor { s["real_spread"] = m }
+        if let m = realSpread.tensor { s["real_spread"] = m; s["real_spread_count"] = realSpread.countTensor }
         return s
     }
 
     public func loadModelState(_ state: [String: Tensor]) throws {
         try gan.generator.loadStateDict(state.section("generator."))
         try gan.discriminator.loadStateDict(state.section("discriminator."))
-        realSpread = RunningMean(state["real_spread"])
+        realSpread = RunningMean(state["real_spread"], count: state["real_spread_count"])
     }
 
     public func optimizerState() -> [String: Tensor] {

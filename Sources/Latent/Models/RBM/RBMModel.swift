@@ -105,14 +105,14 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     public func modelState() -> [String: Tensor] {
         var s = rbm.stateDict()
         if let chains = rbm.chains { s["chains"] = chains }
-        if let m = pixelMeans.tensor { s["pixel_means"] = m }
+        if let m = pixelMeans.tensor { s["pixel_means"] = m; s["pixel_means_count"] = pixelMeans.countTensor }
         return s
     }
 
     public func loadModelState(_ state: [String: Tensor]) throws {
         var s = state
         let chains = s.removeValue(forKey: "chains")
-        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"))
+        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"), count: s.removeValue(forKey: "pixel_means_count"))
         try rbm.loadStateDict(s)
         rbm.chains = chains
     }

@@ -9,6 +9,18 @@ public struct RunningMean: Sendable {
         count = mean == nil ? 0 : 1_000_000
     }
 
+    /// Restores a mean saved with `countTensor`, so it goes on moving exactly as
+    /// before (a checkpoint without the count, from before it was saved, freezes it).
+    public init(_ mean: Tensor?, count saved: Tensor?) {
+        self.init(mean)
+        if mean != nil, let c = saved, c.count == 1, case let v = c.scalars[0], v.isFinite, v >= 1, v <= Float(1 << 24), v == v.rounded() {
+            count = Int(v)
+        }
+    }
+
+    /// The number of rows averaged so far, as a one-element tensor for a state dict.
+    public var countTensor: Tensor { Tensor([Float(Swift.min(count, 1 << 24))]) }
+
     public mutating func add(_ rows: Tensor) {
         // Weighted update; stops moving after a million rows (the estimate is settled by then).
         guard count < 1_000_000 else { return }

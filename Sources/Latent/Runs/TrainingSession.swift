@@ -1,0 +1,118 @@
+import Foundation
+
+/// One `latent train`: a new run or a resumed one, with its folder locked
+/// for as long as the session lives, its data loaded and its model built.
+///
+/// ```swift
+/// let session = try TrainingSession.start(config: config, data: data, root: "runs", name: "vae-mnist", explicitName: true)
+/// try session.train()
+/// // later, or after a kill:
+/// try TrainingSession.resume("vae-mnist", root: "runs").train()
+/// ```
+public final class TrainingSession {
+    public private(set) var trainer: Trainer
+    public var run: RunDirectory { trainer.run }
+    private var rng: RandomGenerator
+    private let lock: RunLock
+
+    private init(trainer: Trainer, rng: RandomGenerator, lock: RunLock) {
+        self.trainer = trainer
+        self.rng = rng
+        self.lock = lock
+    }
+
+    /// Progress lines and warnings go here (default: standard output).
+    public var log: (String) -> Void {
+        get { trainer.log }
+        set { trainer.log = newValue }
+    }
+    /// Silence the progress bar (for --json).
+    public var quiet: Bool {
+        get { trainer.quiet }
+        set { trainer.quiet = newValue }
+    }
+    /// Asked after every step; a signal number stops training cleanly (default: Ctrl-C/SIGTERM, see `StopRequest`).
+    public var stopRequested: () -> Int32? {
+        get { trainer.stopRequested }
+        set { trainer.stopRequested = newValue }
+    }
+    /// Epochs already done when this session began.
+    public var startEpoch: Int { trainer.startEpoch }
+    /// Position inside the first epoch when resuming a stopped run.
+    public var resumedSteps: Int { trainer.resumeProgress?.steps ?? 0 }
+
+    /// Builds the model, claims a new run folder (a chosen name must be free;
+    /// a generated one gets a free suffix) and locks it.
+    public static func start(config: RunConfig, data: PreparedData, root: String, name: String,
+                             explicitName: Bool) throws -> TrainingSession {
+        var rng = RandomGenerator(seed: config.training.seed)
+        let model = try ModelRegistry.family(config.family).init(config: config, rng: &rng)
+        let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
+        let lock = try RunLock(runPath: run.path)
+        return TrainingSession(trainer: Trainer(run: run, data: data, model: model), rng: rng, lock: lock)
+    }
+
+    /// Locks an existing run, removes what a killed process left behind,
+    /// checks `changes` against the run's settings, restores the last
+    /// checkpoint and trims metrics.jsonl to it (each epoch exactly once).
+    public static func resume(_ nameOrPath: String, root: String, changes: ResumeChanges = ResumeChanges()) throws -> TrainingSession {
+        var run = try RunDirectory.open(nameOrPath, root: root)
+        let lock = try RunLock(runPath: run.path)
+        run.removeStaleTemporaries()
+        guard changes.refused.isEmpty else {
+            throw LatentError.invalidArgument("""
+                \(changes.refused.joined(separator: ", ")) would change the model, the data or the random stream of \
+                \(run.name); a resumed run keeps them. Start a new run (`latent train … --name NEW`) to change them.
+                """)
+        }
+        let checkpoint = try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family)
+        let done = checkpoint.epoch
+        if let epochs = changes.epochs {
+            guard epochs >= 1, epochs <= TrainingCheckpoint.maxEpochs else {
+                throw LatentError.invalidArgument("--epochs must be in 1…\(TrainingCheckpoint.maxEpochs), got \(epochs)")
+            }
+            guard epochs >= done else {
+                throw LatentError.invalidArgument("--epochs \(epochs) is fewer than the \(done) epochs \(run.name) has already done")
+            }
+        }
+        let differences = changes.differences(from: run.config.training)
+        if !differences.isEmpty && !changes.override {
+            let list = differences.map { "\($0.flag) \($0.new) (the run has \($0.old))" }.joined(separator: ", ")
+            throw LatentError.invalidArgument("""
+                --resume keeps \(run.name)'s settings, and these differ: \(list). Add --override to apply them \
+                from epoch \(done + 1) on (recorded in config.json), or leave them out.
+                """)
+        }
+        run = try run.updatingConfig { config in
+            if let epochs = changes.epochs { config.training.epochs = epochs }
+            guard !differences.isEmpty else { return }
+            changes.apply(to: &config.training)
+            config.changes = (config.changes ?? []) + differences.map { RunChange(afterEpoch: done, option: $0.flag, old: $0.old, new: $0.new) }
+        }
+        guard checkpoint.epoch <= run.config.training.epochs else {
+            throw LatentError.invalidFile(path: run.lastCheckpoint, reason: "claims \(checkpoint.epoch) epochs, more than the run's \(run.config.training.epochs)")
+        }
+        if checkpoint.progress != nil && !differences.isEmpty && changes.batchSize != nil {
+            throw LatentError.invalidArgument("\(run.name) stopped inside epoch \(done + 1); --batch can change only between epochs")
+        }
+        let data = try PreparedData.load(run.config.data)
+        guard data.imageShape == run.config.imageShape else {
+            throw LatentError.invalidArgument("the data of \(run.name) now have images of shape \(data.imageShape), the run was trained on \(run.config.imageShape)")
+        }
+        var initRng = RandomGenerator(seed: run.config.training.seed)
+        let model = try ModelRegistry.family(run.config.family).init(config: run.config, rng: &initRng)
+        var trainer = Trainer(run: run, data: data, model: model)
+        try trainer.restore(checkpoint)
+        try run.metrics.truncate(afterEpoch: done)
+        if done > 0, let record = checkpoint.record, !run.metrics.epochRecords().contains(where: { ($0["epoch"] as? Int) == done }) {
+            try run.metrics.append(record)
+        }
+        return TrainingSession(trainer: trainer, rng: checkpoint.rng, lock: lock)
+    }
+
+    /// Trains the remaining epochs (see `Trainer.train`).
+    public func train() throws {
+        defer { lock.release() }
+        try trainer.train(rng: &rng)
+    }
+}
