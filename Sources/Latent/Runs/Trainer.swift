@@ -92,7 +92,7 @@ public struct Trainer {
             for (k, v) in resume?.sums ?? [] { sums[k] = v; order.append(k) }
             var seen = resume?.seen ?? 0
             var step = resume?.steps ?? 0
-            var magnitude = (sum: 0.0, count: 0)
+            var magnitude = resume?.lossMagnitude ?? (sum: 0.0, count: 0)
             let seenBefore = seen
             for indices in batches.dropFirst(step) {
                 step += 1
@@ -125,7 +125,8 @@ public struct Trainer {
                         throw TrainingInterrupted(signal: signal, description: "\(run.name): stopped by signal \(signal) in epoch \(epoch); \(run.config.family) fits at the end of each pass, so that epoch is dropped. \(kept(savedAt)) Continue with `latent train --resume \(run.name)`.")
                     }
                     var checkpoint = snapshot(epoch: epoch - 1, rng: rng, record: lastRecord, lossScale: lossScale)
-                    checkpoint.progress = EpochProgress(steps: step, seen: seen, sums: order.map { ($0, sums[$0]!) }, epochStart: epochStart)
+                    checkpoint.progress = EpochProgress(steps: step, seen: seen, sums: order.map { ($0, sums[$0]!) }, epochStart: epochStart,
+                                                        lossMagnitude: magnitude)
                     try checkpoint.save(to: run.lastCheckpoint)
                     try writePlots()
                     try RunReport.write(run)

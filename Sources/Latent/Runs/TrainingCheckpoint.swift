@@ -144,18 +144,22 @@ public struct EpochProgress: Sendable {
     public var sums: [(String, Double)]
     /// The generator as it was when the epoch began (it shuffles the batches).
     public var epochStart: RandomGenerator
+    /// In the first epoch: the sum and count of |loss| so far, from which the divergence guard's scale is set.
+    public var lossMagnitude: (sum: Double, count: Int)
 
-    public init(steps: Int, seen: Int, sums: [(String, Double)], epochStart: RandomGenerator) {
+    public init(steps: Int, seen: Int, sums: [(String, Double)], epochStart: RandomGenerator, lossMagnitude: (sum: Double, count: Int) = (0, 0)) {
         self.steps = steps
         self.seen = seen
         self.sums = sums
         self.epochStart = epochStart
+        self.lossMagnitude = lossMagnitude
     }
 
     var dictionary: [String: Any] {
         ["steps": steps, "seen": seen, "keys": sums.map(\.0), "sums": sums.map { String($0.1.bitPattern, radix: 16) },   // exact, unlike a decimal
 
-         "epoch_start": TrainingCheckpoint.encode(epochStart)]
+         "epoch_start": TrainingCheckpoint.encode(epochStart),
+         "magnitude_sum": String(lossMagnitude.sum.bitPattern, radix: 16), "magnitude_count": lossMagnitude.count]
     }
 
     init(_ d: [String: Any], path: String) throws {
@@ -170,7 +174,12 @@ public struct EpochProgress: Sendable {
             throw refuse("has no valid running sums")
         }
         guard let start = d["epoch_start"] as? String else { throw refuse("lacks 'epoch_start'") }
+        guard let sumText = d["magnitude_sum"] as? String, let bits = UInt64(sumText, radix: 16), Double(bitPattern: bits).isFinite,
+              Double(bitPattern: bits) >= 0, let count = d["magnitude_count"] as? Int, count >= 0, count <= steps else {
+            throw refuse("has no valid loss magnitude")
+        }
         self.init(steps: steps, seen: seen, sums: Array(zip(keys, values)),
-                  epochStart: try TrainingCheckpoint.decodeGenerator(start, field: "progress.epoch_start", path: path))
+                  epochStart: try TrainingCheckpoint.decodeGenerator(start, field: "progress.epoch_start", path: path),
+                  lossMagnitude: (Double(bitPattern: bits), count))
     }
 }

@@ -65,8 +65,10 @@ public final class TrainingSession {
                 \(run.name); a resumed run keeps them. Start a new run (`latent train … --name NEW`) to change them.
                 """)
         }
-        let checkpoint = try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family)
-        let done = checkpoint.epoch
+        // A run killed before its first checkpoint starts again from the beginning, exactly as it began.
+        let checkpoint = FileManager.default.fileExists(atPath: run.lastCheckpoint)
+            ? try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family) : nil
+        let done = checkpoint?.epoch ?? 0
         if let epochs = changes.epochs {
             guard epochs >= 1, epochs <= TrainingCheckpoint.maxEpochs else {
                 throw LatentError.invalidArgument("--epochs must be in 1…\(TrainingCheckpoint.maxEpochs), got \(epochs)")
@@ -83,31 +85,34 @@ public final class TrainingSession {
                 from epoch \(done + 1) on (recorded in config.json), or leave them out.
                 """)
         }
+        if checkpoint?.progress != nil && changes.batchSize != nil && differences.contains(where: { $0.flag == "--batch" }) {
+            throw LatentError.invalidArgument("\(run.name) stopped inside epoch \(done + 1); --batch can change only between epochs")
+        }
         run = try run.updatingConfig { config in
             if let epochs = changes.epochs { config.training.epochs = epochs }
             guard !differences.isEmpty else { return }
             changes.apply(to: &config.training)
             config.changes = (config.changes ?? []) + differences.map { RunChange(afterEpoch: done, option: $0.flag, old: $0.old, new: $0.new) }
         }
-        guard checkpoint.epoch <= run.config.training.epochs else {
-            throw LatentError.invalidFile(path: run.lastCheckpoint, reason: "claims \(checkpoint.epoch) epochs, more than the run's \(run.config.training.epochs)")
-        }
-        if checkpoint.progress != nil && !differences.isEmpty && changes.batchSize != nil {
-            throw LatentError.invalidArgument("\(run.name) stopped inside epoch \(done + 1); --batch can change only between epochs")
+        guard done <= run.config.training.epochs else {
+            throw LatentError.invalidFile(path: run.lastCheckpoint, reason: "claims \(done) epochs, more than the run's \(run.config.training.epochs)")
         }
         let data = try PreparedData.load(run.config.data)
         guard data.imageShape == run.config.imageShape else {
             throw LatentError.invalidArgument("the data of \(run.name) now have images of shape \(data.imageShape), the run was trained on \(run.config.imageShape)")
         }
-        var initRng = RandomGenerator(seed: run.config.training.seed)
-        let model = try ModelRegistry.family(run.config.family).init(config: run.config, rng: &initRng)
+        var rng = RandomGenerator(seed: run.config.training.seed)
+        let model = try ModelRegistry.family(run.config.family).init(config: run.config, rng: &rng)
         var trainer = Trainer(run: run, data: data, model: model)
-        try trainer.restore(checkpoint)
+        if let checkpoint {
+            try trainer.restore(checkpoint)
+            rng = checkpoint.rng
+        }
         try run.metrics.truncate(afterEpoch: done)
-        if done > 0, let record = checkpoint.record, !run.metrics.epochRecords().contains(where: { ($0["epoch"] as? Int) == done }) {
+        if done > 0, let record = checkpoint?.record, !run.metrics.epochRecords().contains(where: { ($0["epoch"] as? Int) == done }) {
             try run.metrics.append(record)
         }
-        return TrainingSession(trainer: trainer, rng: checkpoint.rng, lock: lock)
+        return TrainingSession(trainer: trainer, rng: rng, lock: lock)
     }
 
     /// Trains the remaining epochs (see `Trainer.train`).
