@@ -17,11 +17,13 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
-        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG"]),
+        .target(name: "CPNGDecode", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGDecode"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "LatentTests", dependencies: ["Latent"]),
+        .testTarget(name: "LatentTests", dependencies: ["Latent"],
+                    resources: [.copy("Fixtures/pngsuite")]),
     ]
 )
