@@ -31,10 +31,10 @@ struct NPYHeader: Equatable, Sendable {
         while true {
             parser.skipSpace()
             if parser.take(UInt8(ascii: "}")) { break }
-            let keyAt = parser.snippet()
-            guard case .string(let key) = try parser.value() else {
-                throw SyntaxError(description: "expected a quoted key at '\(keyAt)'")
+            guard parser.next == UInt8(ascii: "'") || parser.next == UInt8(ascii: "\"") else {
+                throw SyntaxError(description: "expected a quoted key at '\(parser.snippet())'")
             }
+            let key = try parser.string()
             guard keys.contains(key) else {
                 throw SyntaxError(description: "unexpected key '\(key)' (a .npy header has exactly 'descr', 'fortran_order' and 'shape')")
             }
@@ -130,7 +130,8 @@ struct NPYHeader: Equatable, Sendable {
             default:
                 break
             }
-            throw SyntaxError(description: "unexpected '\(snippet(from: start))' (expected a string, True, False or a tuple of integers)")
+            at = start
+            throw SyntaxError(description: "unexpected '\(snippet())' (expected a string, True, False or a tuple of integers)")
         }
 
         private func isWordByte(_ i: Int) -> Bool {
