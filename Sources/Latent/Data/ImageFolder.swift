@@ -62,6 +62,9 @@ public enum ImageFolder {
         guard isFolder(path) else { throw LatentError.invalidFile(path: path, reason: "not a folder") }
         let classes = try visible(path).filter { isFolder(path + "/" + $0) }
         if classes.isEmpty { return (try pngs(path).map { ($0, 0) }, []) }
+        guard classes.count <= LabeledImages.maxClassCount else {
+            throw LatentError.invalidFile(path: path, reason: "has \(classes.count) class sub-folders, more than the \(LabeledImages.maxClassCount) Latent supports")
+        }
         var files: [(path: String, label: Int)] = []
         for (label, name) in classes.enumerated() {
             files += try pngs(path + "/" + name).map { ($0, label) }
