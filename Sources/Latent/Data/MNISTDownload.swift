@@ -121,7 +121,8 @@ public enum MNISTDownload {
                 "cannot download MNIST: no network connection (tried \(mirrors.count) mirror\(mirrors.count == 1 ? "" : "s")); "
                 + "put the \(count) .gz files in \(directory) or use --data PATH")
         }
-        throw LatentError.invalidArgument("cannot download MNIST's \(file.name): " + failures.joined(separator: "; "))
+        throw LatentError.invalidArgument("cannot get MNIST's \(file.name) (tried \(mirrors.count) mirror\(mirrors.count == 1 ? "" : "s")): "
+                                          + failures.joined(separator: "; "))
     }
 
     /// Refuses `part` unless it has the published size and, when verifying, MD5;

@@ -81,7 +81,7 @@ public enum UserFacingError {
     /// The POSIX reason beneath a Cocoa file error when there is one, else the Cocoa code's meaning.
     static func fileReason(_ ns: NSError) -> String {
         if ns.domain == NSPOSIXErrorDomain { return posixReason(Int32(truncatingIfNeeded: ns.code)) }
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = underlying(ns), underlying.domain == NSPOSIXErrorDomain {
             return posixReason(Int32(truncatingIfNeeded: underlying.code))
         }
         switch CocoaError.Code(rawValue: ns.code) {
@@ -110,7 +110,7 @@ public enum UserFacingError {
         for _ in 0..<8 {
             guard let error = current else { return nil }
             if error.domain == urlErrorDomain { return error }
-            current = error.userInfo[NSUnderlyingErrorKey] as? NSError
+            current = underlying(error)
         }
         return nil
     }
@@ -134,13 +134,22 @@ public enum UserFacingError {
         case -1100: reason = "no such file on the server"
         case -1202, -1203, -1204, -1200, -1201, -1205, -1206: reason = "secure connection failed (certificate)"
         default:
-            let inner = (ns.userInfo[NSUnderlyingErrorKey] as? NSError) ?? ns
+            let inner = underlying(ns) ?? ns
             reason = oneLine(inner.userInfo[NSLocalizedDescriptionKey] as? String ?? "network error \(ns.code)")
         }
         return "cannot download" + (url.map { " \($0.absoluteString)" } ?? "") + ": " + reason
     }
 
     // MARK: - Helpers
+
+    /// The error beneath `ns`, however Foundation stored it (an NSError, a Swift error, or boxed in AnyHashable).
+    static func underlying(_ ns: NSError) -> NSError? {
+        guard var value: Any = ns.userInfo[NSUnderlyingErrorKey] else { return nil }
+        if let hashable = value as? AnyHashable { value = hashable.base }
+        if let error = value as? NSError { return error }
+        if let error = value as? any Error { return error as NSError }
+        return nil
+    }
 
     static func url(in ns: NSError) -> URL? {
         for key in [NSURLErrorKey, "NSErrorFailingURLKey"] {
