@@ -125,6 +125,11 @@ open class Module {
 
     /// Every parameter and buffer name with its shape, all required: what
     /// `loadStateDict` accepts (and nothing else).
+    ///
+    /// ```swift
+    /// let header = try Safetensors.header(from: url)      // no tensor data read yet
+    /// try model.stateLayout().check(shapes: header.tensors.mapValues(\.shape))
+    /// ```
     public func stateLayout() -> StateLayout {
         var layout = StateLayout()
         for (n, p) in namedParameters() { layout.require(n, shape: p.value.shape) }

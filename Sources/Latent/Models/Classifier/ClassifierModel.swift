@@ -95,7 +95,7 @@ public final class ClassifierModel: TrainableModel, FeatureExtractor, Likelihood
     }
 
     /// The body's and the head's tensors, prefixed "body." and "head.".
-    public func modelStateLayout() -> StateLayout {
+    func modelStateLayout() -> StateLayout {
         var layout = StateLayout()
         layout.include(body.stateLayout(), prefix: "body.")
         layout.include(head.stateLayout(), prefix: "head.")

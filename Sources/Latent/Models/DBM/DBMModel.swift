@@ -92,7 +92,7 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
 
     /// Weights and biases (required); persistent chains, one [N, units] tensor
     /// per layer with the same N (all or none); pixel means [visible] (optional).
-    public func modelStateLayout() -> StateLayout {
+    func modelStateLayout() -> StateLayout {
         var layout = dbm.stateLayout()
         let names = dbm.layerSizes.indices.map { "chains.\($0)" }
         for (l, units) in dbm.layerSizes.enumerated() { layout.allow(names[l], shape: [StateLayout.anySize, units]) }

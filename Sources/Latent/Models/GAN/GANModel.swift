@@ -112,7 +112,7 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
 
     /// Both networks' tensors (prefixed "generator." and "discriminator.") and
     /// the data's spread [1] watched by the collapse warnings (optional).
-    public func modelStateLayout() -> StateLayout {
+    func modelStateLayout() -> StateLayout {
         var layout = StateLayout()
         layout.include(gan.generator.stateLayout(), prefix: "generator.")
         layout.include(gan.discriminator.stateLayout(), prefix: "discriminator.")

@@ -79,7 +79,7 @@ public final class PPCAModel: TrainableModel, SamplingModel, ReconstructingModel
     }
 
     /// The fitted model's four tensors, all or none (none: not fitted yet).
-    public func modelStateLayout() -> StateLayout {
+    func modelStateLayout() -> StateLayout {
         var layout = StateLayout()
         layout.allow("mean", shape: [dimension])
         layout.allow("directions", shape: [latent, dimension])

@@ -110,7 +110,7 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     }
 
     /// Weights and biases (required), persistent chains [N, hidden] and pixel means [visible] (optional).
-    public func modelStateLayout() -> StateLayout {
+    func modelStateLayout() -> StateLayout {
         var layout = rbm.stateLayout()
         layout.allow("chains", shape: [StateLayout.anySize, rbm.hiddenCount])
         layout.allow("pixel_means", shape: [rbm.visibleCount])
@@ -133,7 +133,7 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     }
 
     /// The momentum's velocity: all three parts, shaped like the parameters, or none.
-    public func optimizerStateLayout() -> StateLayout {
+    func optimizerStateLayout() -> StateLayout {
         var layout = StateLayout()
         layout.allow("velocity.weights", shape: [rbm.hiddenCount, rbm.visibleCount])
         layout.allow("velocity.visible", shape: [rbm.visibleCount])
