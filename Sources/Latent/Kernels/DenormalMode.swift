@@ -75,4 +75,55 @@ public enum DenormalMode {
             work(i)
         }
     }
+
+    /// Where subnormal results are flushed, measured rather than assumed.
+    public struct Probe: Sendable, Equatable {
+        /// The calling thread.
+        public var callingThread: Bool
+        /// OpenBLAS's worker threads (a product split over 2 threads in which every term is subnormal).
+        public var blasWorkers: Bool
+        /// Workers of ``concurrentPerform(iterations:execute:)``.
+        public var dispatchWorkers: Bool
+    }
+
+    /// Multiplies numbers whose products are subnormal (1e-20 × 1e-20 = 1e-40) on each kind of
+    /// thread and reports which gave 0. Runs one 256×256×256 sgemm on 2 BLAS threads (restored after):
+    /// OpenBLAS 0.3.21 splits it between its threads, while it keeps a 256×256×64 product on one.
+    ///
+    /// ```swift
+    /// DenormalMode.enable()
+    /// DenormalMode.probe()   // Probe(callingThread: true, blasWorkers: true, dispatchWorkers: true)
+    /// ```
+    public static func probe() -> Probe {
+        let tiny: Float = 1e-20
+        let calling = latent_multiply_at_runtime(tiny, tiny) == 0
+
+        let (m, n, k) = (256, 256, 256)         // large enough for OpenBLAS to split the work
+        let a = [Float](repeating: tiny, count: m * k), b = [Float](repeating: tiny, count: k * n)
+        var c = [Float](repeating: 1, count: m * n)
+        let saved = BLAS.threads
+        BLAS.threads = 2
+        BLAS.sgemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                   beta: 0, c: &c, ldc: n)
+        BLAS.threads = saved
+        let blas = c.allSatisfy { $0 == 0 }
+
+        let results = ProbeResults(count: 8)
+        concurrentPerform(iterations: 8) { i in results.set(i, latent_multiply_at_runtime(tiny, tiny) == 0) }
+        return Probe(callingThread: calling, blasWorkers: blas, dispatchWorkers: results.all)
+    }
+
+    /// Per-iteration flags written from Dispatch workers (each index by one worker only).
+    private final class ProbeResults: @unchecked Sendable {
+        private var flags: UnsafeMutablePointer<Bool>
+        let count: Int
+        init(count: Int) {
+            self.count = count
+            flags = .allocate(capacity: count)
+            flags.initialize(repeating: false, count: count)
+        }
+        deinit { flags.deallocate() }
+        func set(_ i: Int, _ value: Bool) { flags[i] = value }
+        var all: Bool { (0..<count).allSatisfy { flags[$0] } }
+    }
 }

@@ -23,11 +23,13 @@ public struct SystemReport: Sendable {
     public var logicalCPUs: Int
     /// FTZ|DAZ on the calling thread.
     public var flushesDenormals: Bool
+    /// Measured flushing on each kind of thread (nil unless asked for: it runs a threaded product).
+    public var denormalProbe: DenormalMode.Probe?
     /// "debug" (safety checks and assertions on) or "release" (bounds and overflow checks on, assertions off).
     public var build: String
 
     /// Reads everything now, on the calling thread.
-    public static func current() -> SystemReport {
+    public static func current(probeDenormals: Bool = false) -> SystemReport {
         #if DEBUG
         let build = "debug"
         #else
@@ -36,7 +38,8 @@ public struct SystemReport: Sendable {
         return SystemReport(cpu: .current, blasConfig: BLASKernelChoice.libraryConfig, kernel: BLASKernelChoice.currentKernel,
                             bestKernel: BLASKernelChoice.best(for: .current), kernelOrigin: BLASLaunch.outcome,
                             threads: BLAS.threads, logicalCPUs: ProcessInfo.processInfo.activeProcessorCount,
-                            flushesDenormals: DenormalMode.isFlushing, build: build)
+                            flushesDenormals: DenormalMode.isFlushing,
+                            denormalProbe: probeDenormals ? DenormalMode.probe() : nil, build: build)
     }
 
     /// "OpenBLAS 0.3.21" from the config string.
@@ -93,5 +96,9 @@ public struct SystemReport: Sendable {
                   "kernel_origin": kernelOrigin],
          "threads": threads, "logical_cpus": logicalCPUs, "denormals_flushed": flushesDenormals,
          "build": build, "warnings": warnings]
+            .merging(denormalProbe.map { p in
+                ["denormals_flushed_on": ["calling_thread": p.callingThread, "blas_workers": p.blasWorkers,
+                                          "dispatch_workers": p.dispatchWorkers]]
+            } ?? [:]) { a, _ in a }
     }
 }

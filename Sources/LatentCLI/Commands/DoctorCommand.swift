@@ -22,7 +22,7 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         BLAS.configureFromEnvironment()
-        let report = SystemReport.current()
+        let report = SystemReport.current(probeDenormals: true)
         let check = selfTest ? BLASSelfTest.run() : nil
         if json {
             var object = report.dictionary
@@ -39,7 +39,12 @@ struct DoctorCommand: ParsableCommand {
         print("kernel        \(report.kernel) (\(report.kernelOrigin); best for this CPU: \(report.bestKernel))")
         if let check { print("self-test     \(check.passed ? "passed" : "FAILED: \(check.summary)")") }
         print("threads       \(report.threads) (of \(report.logicalCPUs) logical CPUs; --threads or LATENT_THREADS)")
-        print("denormals     \(report.flushesDenormals ? "flushed (FTZ/DAZ on)" : "kept (FTZ/DAZ off)")")
+        print("denormals     \(report.flushesDenormals ? "flushed (FTZ/DAZ on)" : "kept (FTZ/DAZ off)")"
+              + (report.denormalProbe.map { p in
+                  func yn(_ b: Bool) -> String { b ? "flushed" : "kept" }
+                  return "; measured: main thread \(yn(p.callingThread)), BLAS workers \(yn(p.blasWorkers)), "
+                      + "Dispatch workers \(yn(p.dispatchWorkers))"
+              } ?? ""))
         print("build         \(report.build) (bounds and overflow checks on\(report.build == "debug" ? ", assertions on" : ""))")
         for warning in report.warnings { print("warning: \(warning)") }
     }
