@@ -117,3 +117,8 @@ public struct CPUFeatures: Sendable, Equatable {
         return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
     }
 }
+
+extension CPUFeatures: CustomStringConvertible {
+    /// "GenuineIntel family 6 model 207: sse3 … avx512vl".
+    public var description: String { "\(vendor) family \(family) model \(model): \(extensionList)" }
+}
