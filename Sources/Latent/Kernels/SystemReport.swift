@@ -59,10 +59,13 @@ public struct SystemReport: Sendable {
     }
 
     /// One line for the top of `latent bench`.
-    public var summary: String {
+    public var summary: String { summary(threadsText: "\(threads) thread\(threads == 1 ? "" : "s")") }
+
+    /// The summary with the thread part given (a benchmark measures several counts: "threads 1,2").
+    public func summary(threadsText: String) -> String {
         let name = cpu.brand.isEmpty ? cpu.vendor : cpu.brand
         return "\(name) (family \(cpu.family) model \(cpu.model)) · \(widestISA) · \(blasLibrary) \(kernel) kernel · "
-            + "\(threads) thread\(threads == 1 ? "" : "s") · FTZ/DAZ \(flushesDenormals ? "on" : "off") · \(build) build"
+            + "\(threadsText) · FTZ/DAZ \(flushesDenormals ? "on" : "off") · \(build) build"
     }
 
     /// One line for each setting that costs speed.

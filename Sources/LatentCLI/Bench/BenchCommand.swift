@@ -46,7 +46,7 @@ struct BenchOptions: ParsableArguments {
         guard !json, !BenchOptions.printedSummary else { return }
         BenchOptions.printedSummary = true
         let report = SystemReport.current()
-        print("system: \(report.summary)")
+        print("system: \(report.summary(threadsText: "threads \(threads)"))")
         for warning in report.warnings where !warning.contains("logical CPUs") { print("warning: \(warning)") }
     }
 
