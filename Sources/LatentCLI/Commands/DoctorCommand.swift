@@ -36,7 +36,8 @@ struct DoctorCommand: ParsableCommand {
         print("CPU           \(cpu.brand.isEmpty ? "unknown" : cpu.brand) (\(cpu.vendor), family \(cpu.family) model \(cpu.model))")
         print("instructions  \(cpu.extensionList)")
         print("BLAS          \(report.blasConfig)")
-        print("kernel        \(report.kernel) (\(report.kernelOrigin); best for this CPU: \(report.bestKernel))")
+        let sameWidth = report.kernel != report.bestKernel && !BLASKernelChoice.isNarrower(report.kernel, than: report.bestKernel)
+        print("kernel        \(report.kernel) (\(report.kernelOrigin); best for this CPU: \(report.bestKernel)\(sameWidth ? ", same vector width" : ""))")
         if let check { print("self-test     \(check.passed ? "passed" : "FAILED: \(check.summary)")") }
         print("threads       \(report.threads) (of \(report.logicalCPUs) logical CPUs; --threads or LATENT_THREADS)")
         print("denormals     \(report.flushesDenormals ? "flushed (FTZ/DAZ on)" : "kept (FTZ/DAZ off)")"
