@@ -18,7 +18,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .target(name: "CPNGDecode", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
-        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGDecode"]),
+        .target(name: "CCPU", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGDecode", "CCPU"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

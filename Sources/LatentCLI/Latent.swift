@@ -17,13 +17,14 @@ struct LatentCommand: ParsableCommand {
         subcommands: [TrainCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
                       InterpolateCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
                       SweepCommand.self, CompareCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
-                      BenchCommand.self])
+                      BenchCommand.self, DoctorCommand.self])
 
     /// Parses the command line, then runs the command. Usage errors keep the
     /// argument parser's output and exit codes; any failure while running is
     /// one line on standard error ("Error: cannot write …: no space left on device")
     /// and exit code 1.
     static func main() {
+        prepareProcess()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -34,6 +35,24 @@ struct LatentCommand: ParsableCommand {
             try command.run()
         } catch let error where isArgumentParserError(error) {
             exit(withError: error)   // `--help` runs a help command that throws; ValidationError, CleanExit, ExitCode
+        } catch {
+            FileHandle.standardError.write(Data(("Error: " + UserFacingError.message(for: error) + "\n").utf8))
+            Foundation.exit(EXIT_FAILURE)
+        }
+    }
+
+    /// Start-up, before anything computes: validates the environment settings,
+    /// makes OpenBLAS use the best kernel for this CPU (re-executing once if
+    /// needed, see `BLASLaunch`) and flushes denormals on this thread and
+    /// OpenBLAS's workers unless `LATENT_DENORMALS=keep`.
+    static func prepareProcess() {
+        let environment = ProcessInfo.processInfo.environment
+        let warn = { (line: String) in FileHandle.standardError.write(Data(("warning: " + line + "\n").utf8)) }
+        do {
+            _ = try BLAS.threadCount(environment: environment)
+            let flush = try DenormalMode.wantsFlushing(environment: environment)
+            try BLASLaunch.applyAtLaunch(warn: warn)
+            if flush { DenormalMode.enable() }
         } catch {
             FileHandle.standardError.write(Data(("Error: " + UserFacingError.message(for: error) + "\n").utf8))
             Foundation.exit(EXIT_FAILURE)

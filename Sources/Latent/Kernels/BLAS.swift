@@ -12,20 +12,45 @@ public enum BLAS {
     /// Thread count of OpenBLAS. Defaults to `LATENT_THREADS` or, when unset, 1:
     /// on the 2-core machines we measured, the second thread slowed the small
     /// matrices of our models down more often than it sped them up (docs/PERFORMANCE.md).
+    /// Values are clamped to ``threadRange``.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        set { openblas_set_num_threads(Int32(min(max(threadRange.lowerBound, newValue), threadRange.upperBound))) }
+    }
+
+    /// Thread counts Latent accepts from `--threads` and `LATENT_THREADS`.
+    public static let threadRange = 1...256
+
+    /// The thread count `LATENT_THREADS` asks for (1 when unset), validated.
+    ///
+    /// ```swift
+    /// try BLAS.threadCount(environment: ["LATENT_THREADS": "4"])   // 4
+    /// try BLAS.threadCount(environment: [:])                        // 1
+    /// ```
+    public static func threadCount(environment: [String: String]) throws -> Int {
+        guard let text = environment["LATENT_THREADS"], !text.isEmpty else { return 1 }
+        return try validatedThreadCount(text, source: "LATENT_THREADS")
+    }
+
+    /// Parses a thread count given as text (`source` names where it came from in the error).
+    public static func validatedThreadCount(_ text: String, source: String) throws -> Int {
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), threadRange.contains(n) else {
+            throw LatentError.invalidArgument("\(source) is '\(text)'; expected a whole number of threads "
+                + "from \(threadRange.lowerBound) to \(threadRange.upperBound)")
+        }
+        return n
     }
 
     /// Reads `LATENT_THREADS` once and applies it. Called by every entry point
-    /// that does heavy work; cheap after the first call.
+    /// that does heavy work; cheap after the first call. An invalid value is
+    /// ignored here (1 thread); the `latent` command refuses it at launch.
     public static func configureFromEnvironment() {
         _ = configured
     }
 
     private static let configured: Bool = {
-        let requested = ProcessInfo.processInfo.environment["LATENT_THREADS"].flatMap(Int.init) ?? 1
-        openblas_set_num_threads(Int32(max(1, requested)))
+        let requested = (try? threadCount(environment: ProcessInfo.processInfo.environment)) ?? 1
+        threads = requested
         return true
     }()
 

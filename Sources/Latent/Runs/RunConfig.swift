@@ -89,6 +89,8 @@ public struct RunConfig: Codable, Sendable {
     public var model: ModelOptions
     /// Options changed on `--resume --override`, in order.
     public var changes: [RunChange]?
+    /// Compute threads the run started with (`--threads`); nil in runs made before it was recorded.
+    public var threads: Int?
 
     public init(family: String, command: [String], data: PreparedData, training: TrainingOptions, model: ModelOptions) {
         self.family = family

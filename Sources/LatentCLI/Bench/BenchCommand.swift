@@ -35,13 +35,25 @@ struct BenchOptions: ParsableArguments {
 
     func threadCounts() throws -> [Int] {
         let values = try integerList(threads, name: "--threads")
-        if let tooMany = values.first(where: { $0 > 1_024 }) {
-            throw ValidationError("--threads values must be at most 1024, got \(tooMany)")
+        if let bad = values.first(where: { !BLAS.threadRange.contains($0) }) {
+            throw ValidationError("--threads values must be from \(BLAS.threadRange.lowerBound) to \(BLAS.threadRange.upperBound), got \(bad)")
         }
         return values
     }
 
+    /// Prints `latent doctor`'s one-line summary (and its warnings) once per process, above the first table.
+    func printSystemSummary() {
+        guard !json, !BenchOptions.printedSummary else { return }
+        BenchOptions.printedSummary = true
+        let report = SystemReport.current()
+        print("system: \(report.summary(threadsText: "threads \(threads)"))")
+        for warning in report.warnings where !warning.contains("logical CPUs") { print("warning: \(warning)") }
+    }
+
+    nonisolated(unsafe) static var printedSummary = false
+
     func referenceRunner() -> ReferenceRunner? {
+        printSystemSummary()
         let (runner, reason) = ReferenceRunner.locate(python: python, reference: reference)
         if runner == nil && !json { print("reference: skipped — \(reason)") }
         return runner
