@@ -17,13 +17,15 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
-        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG"]),
+        .target(name: "CPNGDecode", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGDecode"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Replays files through each reader; built with -D FUZZING (make fuzz) it is a libFuzzer target.
         .executableTarget(name: "LatentFuzz", dependencies: ["Latent"]),
-        .testTarget(name: "LatentTests", dependencies: ["Latent"], exclude: ["Fixtures/fuzz"]),
+        .testTarget(name: "LatentTests", dependencies: ["Latent"], exclude: ["Fixtures/fuzz"],
+                    resources: [.copy("Fixtures/pngsuite")]),
     ]
 )

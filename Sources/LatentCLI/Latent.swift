@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Latent
 
 @main
@@ -17,4 +18,31 @@ struct LatentCommand: ParsableCommand {
                       InterpolateCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
                       SweepCommand.self, CompareCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
                       BenchCommand.self])
+
+    /// Parses the command line, then runs the command. Usage errors keep the
+    /// argument parser's output and exit codes; any failure while running is
+    /// one line on standard error ("Error: cannot write …: no space left on device")
+    /// and exit code 1.
+    static func main() {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error where isArgumentParserError(error) {
+            exit(withError: error)   // `--help` runs a help command that throws; ValidationError, CleanExit, ExitCode
+        } catch {
+            FileHandle.standardError.write(Data(("Error: " + UserFacingError.message(for: error) + "\n").utf8))
+            Foundation.exit(EXIT_FAILURE)
+        }
+    }
+
+    /// Errors the argument parser defines and prints itself (usage, help, exit codes).
+    static func isArgumentParserError(_ error: any Error) -> Bool {
+        error is ValidationError || error is CleanExit || error is ExitCode
+            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
 }

@@ -101,36 +101,6 @@ func npyBytes(_ dict: String, payload: [UInt8], version: UInt8 = 1) -> [UInt8] {
         let empty = try tmp.write([], "e.csv")
         expectLatentError([empty, "no image rows"]) { _ = try CSVImages.read(empty) }
     }
-
-    @Test func pngRoundTripsGrayAndRGB() throws {
-        let gray = PNGImage(width: 3, height: 2, channels: 1, pixels: [0, 50, 100, 150, 200, 255])
-        try gray.write(to: tmp.file("g.png"))
-        #expect(try PNGImage.read(tmp.file("g.png")) == gray)
-        let rgb = PNGImage(width: 2, height: 1, channels: 3, pixels: [255, 0, 0, 0, 128, 255])
-        try rgb.write(to: tmp.file("c.png"))
-        #expect(try PNGImage.read(tmp.file("c.png")) == rgb)
-        let t = Tensor([0, 0.5, 1, 0.25], shape: [1, 2, 2])
-        let back = PNGImage(tensor: t).tensor
-        for (a, b) in zip(back.scalars, t.scalars) { #expect(Swift.abs(a - b) < 0.003) }
-        let junk = try tmp.write(Array("not a png".utf8), "junk.png")
-        expectLatentError([junk, "not a readable PNG"]) { _ = try PNGImage.read(junk) }
-    }
-
-    @Test func imageFoldersUseSubfoldersAsClasses() throws {
-        let fm = FileManager.default
-        for (cls, value) in [("cats", UInt8(10)), ("dogs", UInt8(200))] {
-            try fm.createDirectory(atPath: tmp.file(cls), withIntermediateDirectories: true)
-            for i in 0..<3 { try PNGImage(width: 4, height: 4, channels: 1, pixels: Array(repeating: value, count: 16)).write(to: tmp.file("\(cls)/\(i).png")) }
-        }
-        let set = try ImageFolder.read(tmp.path)
-        #expect(set.count == 6 && set.labels == [0, 0, 0, 1, 1, 1] && set.classNames == ["cats", "dogs"])
-        #expect(set.imageShape == [1, 4, 4])
-        // One image of another size: the error names it.
-        try PNGImage(width: 5, height: 4, channels: 1, pixels: Array(repeating: 0, count: 20)).write(to: tmp.file("dogs/odd.png"))
-        expectLatentError(["odd.png", "one size"]) { _ = try ImageFolder.read(tmp.path) }
-        let empty = TempFolder()
-        expectLatentError([empty.path, "no .png images"]) { _ = try ImageFolder.read(empty.path) }
-    }
 }
 
 @Suite struct DatasetTests {

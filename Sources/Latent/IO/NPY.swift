@@ -1,119 +1,173 @@
 import Foundation
 
 /// NumPy's .npy format (versions 1.0, 2.0 and 3.0): a magic string, a header
-/// (a Python dict literal with 'descr', 'fortran_order' and 'shape'), then the
-/// raw array. Reads float32, float64 and uint8 (and the other integer types)
-/// in C order, either byte order; refuses Fortran order and object arrays
-/// (it never unpickles). Writes float32 arrays in version 1.0.
+/// (a Python dict literal with 'descr', 'fortran_order' and 'shape', see
+/// `NPYHeader`), then the raw array. Reads bool, (u)int8…64 and float16/32/64
+/// in C order, either byte order; refuses Fortran order, strings and object
+/// arrays (it never unpickles). Everything is checked before the array is
+/// allocated, and the data must be exactly as long as the header says.
+/// Writes float32 arrays in version 1.0.
 ///
 /// ```swift
 /// let faces = try NPY.read("faces.npy")          // e.g. [N, 24, 24] uint8 → Float
 /// try NPY.write(samples, to: "samples.npy")
 /// ```
 public enum NPY {
-    public static func read(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Tensor {
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxBytes {
-            throw LatentError.invalidFile(path: path, reason: "is \(size) bytes, more than the limit of \(maxBytes) (raise it with --max-bytes)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LatentError.invalidFile(path: path, reason: "cannot read the file (missing or unreadable)")
-        }
-        return try decode(data, path: path)
-    }
+    /// An element type NPY reads, from a 'descr' such as `'<u2'`.
+    public struct DType: Equatable, Sendable, CustomStringConvertible {
+        public enum Kind: Character, Sendable { case bool = "b", unsigned = "u", signed = "i", float = "f" }
+        public let kind: Kind
+        /// Bytes per element.
+        public let size: Int
+        public let bigEndian: Bool
 
-    static func decode(_ data: Data, path: String) throws -> Tensor {
-        func fail(_ reason: String) -> LatentError { .invalidFile(path: path, reason: "not a readable .npy file: \(reason)") }
-        let bytes = [UInt8](data)
-        let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
-        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("missing the \\x93NUMPY magic string") }
-        let major = bytes[6]
-        let headerLength: Int, headerStart: Int
-        switch major {
-        case 1:
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-            headerStart = 10
-        case 2, 3:
-            guard bytes.count >= 12 else { throw fail("truncated header length") }
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-            headerStart = 12
-        default:
-            throw fail("unsupported format version \(major).\(bytes[7])")
+        static let supported: Set<String> = ["b1", "u1", "i1", "u2", "i2", "u4", "i4", "u8", "i8", "f2", "f4", "f8"]
+
+        /// Parses a 'descr' (`'<f4'`, `'|u1'`, `'>i2'`, `'|b1'`…); nil for anything not in the list.
+        init?(descr: String) {
+            var code = Substring(descr)
+            var bigEndian = false
+            if let order = code.first, "<>|=".contains(order) {
+                bigEndian = order == ">"
+                code = code.dropFirst()
+            }
+            guard DType.supported.contains(String(code)), let kind = Kind(rawValue: code.first!),
+                  let size = Int(code.dropFirst()) else { return nil }
+            self.kind = kind
+            self.size = size
+            self.bigEndian = bigEndian && size > 1
         }
-        guard bytes.count >= headerStart + headerLength else { throw fail("truncated inside the header") }
-        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
-        guard let descr = field("descr", in: header)?.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) else {
-            throw fail("the header has no 'descr'")
-        }
-        if descr.contains("O") || descr.hasPrefix("[") || descr.hasPrefix("(") {
-            throw fail("dtype \(descr) is an object or structured array; Latent never unpickles data")
-        }
-        guard let fortran = field("fortran_order", in: header) else { throw fail("the header has no 'fortran_order'") }
-        if fortran == "True" { throw fail("the array is in Fortran order; save it with numpy.ascontiguousarray first") }
-        guard let shapeText = field("shape", in: header) else { throw fail("the header has no 'shape'") }
-        let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        var shape: [Int] = []
-        var count = 1
-        for d in dims {
-            guard let v = Int(d), v >= 0 else { throw fail("bad dimension '\(d)' in shape \(shapeText)") }
-            let (p, o) = count.multipliedReportingOverflow(by: v)
-            guard !o, p <= Int(Int32.max) else { throw fail("shape \(shapeText) is too large") }
-            shape.append(v)
-            count = p
-        }
-        let order = descr.first!
-        let kind = String(descr.dropFirst())
-        let width: Int
-        switch kind {
-        case "f4", "i4", "u4": width = 4
-        case "f8", "i8", "u8": width = 8
-        case "f2", "i2", "u2": width = 2
-        case "u1", "i1", "b1": width = 1
-        default: throw fail("unsupported dtype \(descr) (Latent reads float32, float64 and integer arrays)")
-        }
-        let bigEndian = order == ">"
-        guard order == "<" || order == ">" || order == "|" || order == "=" else { throw fail("unknown byte order in \(descr)") }
-        let start = headerStart + headerLength
-        guard bytes.count - start >= count * width else {
-            throw fail("shape \(shape) of \(descr) needs \(count * width) bytes but the file holds \(bytes.count - start) (truncated?)")
-        }
-        let t = Tensor(uninitializedShape: shape)
-        let dst = t.storage.pointer
-        bytes.withUnsafeBufferPointer { b in
-            let src = UnsafeRawPointer(b.baseAddress! + start)
-            for i in 0..<count {
-                let p = src + i * width
-                func u16() -> UInt16 { let v = p.loadUnaligned(as: UInt16.self); return bigEndian ? v.byteSwapped : v }
-                func u32() -> UInt32 { let v = p.loadUnaligned(as: UInt32.self); return bigEndian ? v.byteSwapped : v }
-                func u64() -> UInt64 { let v = p.loadUnaligned(as: UInt64.self); return bigEndian ? v.byteSwapped : v }
-                switch kind {
-                case "f4": dst[i] = Float(bitPattern: u32())
-                case "f8": dst[i] = Float(Double(bitPattern: u64()))
-                case "f2": dst[i] = Float(Float16(bitPattern: u16()))
-                case "i4": dst[i] = Float(Int32(bitPattern: u32()))
-                case "u4": dst[i] = Float(u32())
-                case "i8": dst[i] = Float(Int64(bitPattern: u64()))
-                case "u8": dst[i] = Float(u64())
-                case "i2": dst[i] = Float(Int16(bitPattern: u16()))
-                case "u2": dst[i] = Float(u16())
-                case "i1": dst[i] = Float(p.load(as: Int8.self))
-                default: dst[i] = Float(p.load(as: UInt8.self))
-                }
+
+        /// The NumPy name: `uint8`, `float32`, `bool`…
+        public var description: String {
+            switch kind {
+            case .bool: return "bool"
+            case .unsigned: return "uint\(8 * size)"
+            case .signed: return "int\(8 * size)"
+            case .float: return "float\(8 * size)"
             }
         }
-        return t
     }
 
-    /// The value text of `key` in a Python dict literal ("'shape': (3, 4), ...").
-    static func field(_ key: String, in header: String) -> String? {
-        guard let keyRange = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
-        var rest = header[keyRange.upperBound...].drop { $0 == " " || $0 == ":" }
-        if rest.first == "(" {
-            guard let close = rest.firstIndex(of: ")") else { return nil }
-            return String(rest[...close])
+    /// The longest header read (NumPy's own reader stops at 10,000 bytes; real headers are about 100).
+    public static let maxHeaderLength = 65_535
+
+    /// The most elements one array may hold (a Float tensor of them is 8 GiB).
+    static let maxElementCount = Int(Int32.max)
+
+    /// Reads an array into a Float tensor of the same shape.
+    public static func read(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Tensor {
+        try readTyped(path, maxBytes: maxBytes).values
+    }
+
+    /// Reads an array and tells its element type too (to scale images by it).
+    ///
+    /// ```swift
+    /// let (dtype, values) = try NPY.readTyped("faces.npy")   // dtype.description == "uint16"
+    /// ```
+    public static func readTyped(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> (dtype: DType, values: Tensor) {
+        try read(from: GzipFile.Reader(path), maxBytes: maxBytes)
+    }
+
+    static func read(from reader: GzipFile.Reader, maxBytes: Int) throws -> (dtype: DType, values: Tensor) {
+        func fail(_ reason: String) -> LatentError { .invalidFile(path: reader.path, reason: "not a readable .npy file: \(reason)") }
+        let prefix = try reader.read(8)
+        let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+        guard prefix.count == 8, Array(prefix[0..<6]) == magic else { throw fail("missing the \\x93NUMPY magic string") }
+        let (major, minor) = (prefix[6], prefix[7])
+        guard [1, 2, 3].contains(major), minor == 0 else {
+            throw fail("unsupported format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)")
         }
-        rest = rest.prefix { $0 != "," && $0 != "}" }
-        return rest.trimmingCharacters(in: .whitespaces)
+        let lengthBytes = try reader.read(major == 1 ? 2 : 4)
+        guard lengthBytes.count == (major == 1 ? 2 : 4) else { throw fail("truncated before the header length") }
+        let headerLength = lengthBytes.reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard headerLength <= maxHeaderLength else {
+            throw fail("header length \(headerLength) is more than the \(maxHeaderLength) bytes any array's header needs")
+        }
+        let headerBytes = try reader.read(headerLength)
+        guard headerBytes.count == headerLength else {
+            throw fail("truncated inside the header (\(headerBytes.count) of \(headerLength) bytes)")
+        }
+        let header: NPYHeader
+        do { header = try NPYHeader.parse(headerBytes) } catch { throw fail("header \(error)") }
+        if header.descr.contains("O") {
+            throw fail("dtype '\(header.descr)' is an object array; Latent never unpickles data")
+        }
+        guard let dtype = DType(descr: header.descr) else {
+            throw fail("unsupported dtype '\(header.descr)' (Latent reads bool, u1, i1, u2, i2, u4, i4, u8, i8, f2, f4 and f8)")
+        }
+        guard !header.fortranOrder else {
+            throw fail("the array is in Fortran order; save it with numpy.ascontiguousarray first")
+        }
+        let shape = header.shape
+        let shapeText = "(\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : ""))"
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= maxElementCount else {
+                throw fail("shape \(shapeText) is too large (more than \(maxElementCount) elements)")
+            }
+            count = product
+        }
+        let dataBytes = count * dtype.size
+        let needed = Swift.max(dataBytes, count * MemoryLayout<Float>.size)
+        guard needed <= maxBytes else {
+            throw fail("shape \(shapeText) of \(dtype) needs \(needed) bytes, more than the limit of \(maxBytes) (raise it with --max-bytes if the file is genuine)")
+        }
+        if let size = reader.plainFileSize {
+            let available = size - reader.bytesRead
+            guard available >= dataBytes else {
+                throw fail("truncated: shape \(shapeText) of \(dtype) needs \(dataBytes) bytes of data but the file holds \(available)")
+            }
+            guard available == dataBytes else {
+                throw fail("\(available - dataBytes) bytes more than the \(dataBytes) bytes of data that shape \(shapeText) of \(dtype) declares")
+            }
+        }
+        let tensor = Tensor(uninitializedShape: shape)
+        let dst = tensor.storage.pointer
+        let found = try reader.stream(dataBytes, alignment: dtype.size) { chunk, offset in
+            decode(chunk, as: dtype, into: dst + offset / dtype.size)
+        }
+        guard found == dataBytes else {
+            throw fail("truncated: shape \(shapeText) of \(dtype) needs \(dataBytes) bytes of data but the file holds \(found)")
+        }
+        guard try reader.isAtEnd() else {
+            throw fail("more data than the \(dataBytes) bytes that shape \(shapeText) of \(dtype) declares")
+        }
+        return (dtype, tensor)
+    }
+
+    /// Converts elements of `dtype` to Float.
+    private static func decode(_ src: UnsafeRawBufferPointer, as dtype: DType, into dst: UnsafeMutablePointer<Float>) {
+        let n = src.count / dtype.size
+        guard n > 0, let base = src.baseAddress else { return }
+        let big = dtype.bigEndian
+        func u16(_ i: Int) -> UInt16 {
+            let v = base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
+            return big ? UInt16(bigEndian: v) : UInt16(littleEndian: v)
+        }
+        func u32(_ i: Int) -> UInt32 {
+            let v = base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
+            return big ? UInt32(bigEndian: v) : UInt32(littleEndian: v)
+        }
+        func u64(_ i: Int) -> UInt64 {
+            let v = base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)
+            return big ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
+        }
+        switch (dtype.kind, dtype.size) {
+        case (.bool, _): for i in 0..<n { dst[i] = src[i] == 0 ? 0 : 1 }
+        case (.unsigned, 1): for i in 0..<n { dst[i] = Float(src[i]) }
+        case (.signed, 1): for i in 0..<n { dst[i] = Float(Int8(bitPattern: src[i])) }
+        case (.unsigned, 2): for i in 0..<n { dst[i] = Float(u16(i)) }
+        case (.signed, 2): for i in 0..<n { dst[i] = Float(Int16(bitPattern: u16(i))) }
+        case (.float, 2): for i in 0..<n { dst[i] = Float(Float16(bitPattern: u16(i))) }
+        case (.unsigned, 4): for i in 0..<n { dst[i] = Float(u32(i)) }
+        case (.signed, 4): for i in 0..<n { dst[i] = Float(Int32(bitPattern: u32(i))) }
+        case (.float, 4): for i in 0..<n { dst[i] = Float(bitPattern: u32(i)) }
+        case (.unsigned, _): for i in 0..<n { dst[i] = Float(u64(i)) }
+        case (.signed, _): for i in 0..<n { dst[i] = Float(Int64(bitPattern: u64(i))) }
+        case (.float, _): for i in 0..<n { dst[i] = Float(Double(bitPattern: u64(i))) }
+        }
     }
 
     /// Writes a float32 little-endian C-order array, atomically.

@@ -31,10 +31,12 @@ struct BenchOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    func validate() throws { _ = try threadCounts() }
+
     func threadCounts() throws -> [Int] {
-        let values = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 >= 1 }) else {
-            throw ValidationError("--threads wants positive integers such as 1,2; got '\(threads)'")
+        let values = try integerList(threads, name: "--threads")
+        if let tooMany = values.first(where: { $0 > 1_024 }) {
+            throw ValidationError("--threads values must be at most 1024, got \(tooMany)")
         }
         return values
     }
@@ -162,6 +164,8 @@ struct VAEMLPBench: ParsableCommand {
     @Option(help: "Training steps per measurement (batch 128); 0 = one whole epoch.")
     var steps = 200
 
+    func validate() throws { try Check.atLeast(steps, 0, "--steps") }
+
     func run() throws { try VAEBenchRunner(options: options, body: .mlp, steps: steps).run() }
 }
 
@@ -176,6 +180,8 @@ struct VAEConvBench: ParsableCommand {
     @Option(help: "Training steps per measurement (batch 128); 0 = one whole epoch.")
     var steps = 50
 
+    func validate() throws { try Check.atLeast(steps, 0, "--steps") }
+
     func run() throws { try VAEBenchRunner(options: options, body: .conv, steps: steps).run() }
 }
 
@@ -189,6 +195,8 @@ struct RBMBench: ParsableCommand {
 
     @Option(help: "Epochs over the 60,000 training images.")
     var epochs = 1
+
+    func validate() throws { try Check.atLeast(epochs, 1, "--epochs", maximum: 10_000) }
 
     func run() throws {
         let counts = try options.threadCounts()
@@ -250,6 +258,8 @@ struct GANMLPBench: ParsableCommand {
     @OptionGroup var options: BenchOptions
     @Option(help: "Training steps (batch 512).") var steps = 40
 
+    func validate() throws { try Check.atLeast(steps, 1, "--steps") }
+
     func run() throws { try GANBenchRunner(options: options, convolutional: false, steps: steps).run() }
 }
 
@@ -261,6 +271,8 @@ struct DCGANBench: ParsableCommand {
 
     @OptionGroup var options: BenchOptions
     @Option(help: "Timed training steps (batch 64), after 5 untimed ones.") var steps = 100
+
+    func validate() throws { try Check.atLeast(steps, 1, "--steps") }
 
     func run() throws { try GANBenchRunner(options: options, convolutional: true, steps: steps).run() }
 }

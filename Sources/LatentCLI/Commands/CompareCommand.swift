@@ -17,8 +17,11 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var location: RunsLocation
     @Option(help: "Output folder (default: runs/compare-<first>-<last>).") var output: String?
 
+    func validate() throws {
+        guard names.count >= 2 else { throw ValidationError("name at least two runs, got \(names.count)") }
+    }
+
     func run() throws {
-        guard names.count >= 2 else { throw ValidationError("name at least two runs") }
         let runs = try names.map { try RunDirectory.open($0, root: location.runs) }
         let folder = output ?? location.runs + "/compare-\(runs.first!.name)-\(runs.last!.name)"
         let files = try RunComparison(runs: runs).write(to: folder)

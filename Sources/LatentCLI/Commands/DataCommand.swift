@@ -69,9 +69,10 @@ struct DataInfo: ParsableCommand {
 struct DataDownload: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "download",
-        abstract: "Download MNIST, verify each file's MD5, and move it atomically into the cache.",
+        abstract: "Download MNIST, verify each file's size and MD5, and move it atomically into the cache.",
         discussion: """
-        Files go to ~/.cache/latent/mnist (or --into), where `--data mnist` finds them.
+        Files go to ~/.cache/latent/mnist (or --into), where `--data mnist` finds them. Each file is
+        downloaded to <name>.part and renamed only once its size and MD5 match the published ones.
         --mirror takes a URL or a local folder holding the four .gz files.
 
         Examples:
@@ -83,12 +84,15 @@ struct DataDownload: ParsableCommand {
     @Option(help: "Destination folder.") var into: String?
     @Option(help: "Mirror URL or local folder (repeatable; default: the public mirrors).") var mirror: [String] = []
     @Flag(help: "Only the 10,000 test digits (t10k files).") var testOnly = false
-    @Flag(help: "Skip the MD5 check (for re-compressed copies).") var noVerify = false
+    @Flag(help: "Skip the MD5 check (for re-compressed copies); the size is still checked.") var noVerify = false
+
+    func validate() throws {
+        guard name == "mnist" else {
+            throw ValidationError("only mnist can be downloaded, got '\(name)'; fashion-mnist comes from `sudo apt-get install dataset-fashion-mnist`")
+        }
+    }
 
     func run() throws {
-        guard name == "mnist" else {
-            throw CommandFailure("only mnist can be downloaded; fashion-mnist comes from `sudo apt-get install dataset-fashion-mnist`")
-        }
         let files = MNISTDownload.files.filter { !testOnly || $0.name.hasPrefix("t10k") }
         let dir = try MNISTDownload.run(into: into ?? DatasetLocations.mnistCache,
                                         mirrors: mirror.isEmpty ? MNISTDownload.mirrors : mirror,

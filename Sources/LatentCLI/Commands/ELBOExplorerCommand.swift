@@ -25,11 +25,28 @@ struct ELBOExplorerCommand: ParsableCommand {
     @Option(help: "Output folder.") var output = "runs/elbo-explorer"
     @Flag(help: "Print the numbers as JSON.") var json = false
 
-    func run() throws {
-        guard dataStd > 0, count >= 2, steps >= 1, encoderVariance > 0 else {
-            throw ValidationError("--data-std, --count, --steps and --encoder-variance must be positive")
+    func validate() throws {
+        try Check.positive(dataStd, "--data-std")
+        try Check.atLeast(count, 2, "--count")
+        try Check.positive(encoderVariance, "--encoder-variance")
+        try Check.atLeast(steps, 1, "--steps")
+        try Check.positive(lr, "--lr")
+        _ = try phiValues()
+    }
+
+    /// `--phis` as doubles, exactly as written ("0.1" is 0.1, not the nearest Float).
+    func phiValues() throws -> [Double] {
+        let values = phis.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite }) else {
+            throw ValidationError("--phis wants finite numbers separated by commas, got '\(phis)'")
         }
-        let phiValues = try floatList(phis, name: "--phis").map { Double(String($0))! }
+        let numbers = values.compactMap { $0 }
+        guard Set(numbers).count == numbers.count else { throw ValidationError("--phis lists a value twice: '\(phis)'") }
+        return numbers
+    }
+
+    func run() throws {
+        let phiValues = try phiValues()
         let data = ELBOExplorer.data(count: count, std: dataStd, seed: seed)
         let thetas = stride(from: -1.0, through: 3.0, by: 0.025).map { $0 }
         let curves = ELBOExplorer.curves(data: data, thetas: thetas, phis: phiValues, encoderVariance: encoderVariance)

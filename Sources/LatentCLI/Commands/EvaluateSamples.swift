@@ -9,7 +9,6 @@ extension EvaluateCommand {
     func evaluateSamples(_ run: RunDirectory, _ model: any TrainableModel) throws {
         let sampler = try require(model, (any SamplingModel).self, family: run.config.family, command: "evaluate --fid/--kid/--is/--pr",
                                   supportedBy: "VAE, AE, PPCA, GAN, DCGAN, RBM and DBM")
-        guard samples >= 10 else { throw ValidationError("--samples must be at least 10") }
         let classifierRun = try findClassifier(for: run)
         let (loaded, _) = try ModelRegistry.load(classifierRun)
         guard let extractor = loaded as? any FeatureExtractor else { throw CommandFailure("run \(classifierRun.name) is not a feature classifier") }

@@ -37,11 +37,16 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "RBM/DBM: Gibbs steps, comma-separated; one grid per value.") var gibbsSteps: String?
     @Flag(help: "RBM/DBM: start the chains at test images instead of random noise.") var fromData = false
 
+    func validate() throws {
+        try Check.atLeast(n, 1, "--n", maximum: 1_000_000)
+        try Check.atLeast(`class`, 0, "--class")
+        try Check.integers(gibbsSteps, "--gibbs-steps")
+    }
+
     func run() throws {
         let (run, model) = try loadRun(target)
         let sampler = try require(model, (any SamplingModel).self, family: run.config.family, command: "sample",
                                   supportedBy: "VAE, AE, PPCA, GAN, DCGAN, RBM and DBM")
-        guard n >= 1 else { throw ValidationError("--n must be positive") }
         var rng = RandomGenerator(seed: seed)
         if let gibbsSteps {
             let gibbs = try require(model, (any GibbsSamplingModel).self, family: run.config.family, command: "sample --gibbs-steps",
@@ -66,7 +71,7 @@ struct SampleCommand: ParsableCommand {
             guard let conditional = sampler as? any ConditionalSamplingModel, let classes = conditional.conditionalClasses else {
                 throw CommandFailure("--class needs a conditional model (train with --conditional)")
             }
-            guard chosen >= 0 && chosen < classes else { throw ValidationError("--class must be in 0..<\(classes)") }
+            guard chosen < classes else { throw CommandFailure("--class must be below \(classes) (the model's classes are 0 to \(classes - 1)), got \(chosen)") }
             drawn = conditional.sample(n, classes: Array(repeating: chosen, count: n), rng: &rng)
         } else {
             drawn = sampler.sample(n, rng: &rng)
@@ -89,6 +94,8 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Number of test images.") var n = 16
     @Option(help: "Output PNG (default: the run's images/reconstruct-test.png).") var output: String?
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws { try Check.atLeast(n, 1, "--n") }
 
     func run() throws {
         let (run, model) = try loadRun(target)
@@ -131,8 +138,16 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Conditional models: the class to decode with.") var `class`: Int?
     @Option(help: "Output PNG (default: the run's images/interpolate.png).") var output: String?
 
+    func validate() throws {
+        try Check.atLeast(steps, 2, "--steps", maximum: 10_000)
+        try Check.atLeast(pairs, 1, "--pairs", maximum: 10_000)
+        try Check.atLeast(from, 0, "--from", maximum: Int.max)
+        try Check.atLeast(to, 0, "--to", maximum: Int.max)
+        try Check.atLeast(`class`, 0, "--class")
+        if (from == nil) != (to == nil) { throw ValidationError("give both --from and --to, or neither") }
+    }
+
     func run() throws {
-        guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
         let (run, model) = try loadRun(target)
         let latentModel = try require(model, (any LatentSpaceModel).self, family: run.config.family, command: "interpolate",
                                       supportedBy: "VAE, AE, GAN and DCGAN")
@@ -140,10 +155,10 @@ struct InterpolateCommand: ParsableCommand {
         let ends: (Tensor, Tensor)
         var decodeClass = `class`
         if from != nil || to != nil {
-            guard let from, let to else { throw ValidationError("give both --from and --to") }
+            guard let from, let to else { throw CommandFailure("give both --from and --to") }
             let test = try testImages(run)
-            guard from >= 0, to >= 0, from < test.images.shape[0], to < test.images.shape[0] else {
-                throw ValidationError("--from and --to must be test indices below \(test.images.shape[0])")
+            guard from < test.images.shape[0], to < test.images.shape[0] else {
+                throw CommandFailure("--from and --to must be test indices below \(test.images.shape[0]), got \(from) and \(to)")
             }
             let codes = try latentModel.encode(test.images.gatherRows([from, to]), labels: [test.labels[from], test.labels[to]])
             ends = (codes.rows(0..<1), codes.rows(1..<2))
@@ -188,6 +203,15 @@ struct LatentMapCommand: ParsableCommand {
     @Option(help: "t-SNE perplexity.") var perplexity: Double = 30
     @Option(help: "Output SVG (default: the run's plots/latent-map.svg).") var output: String?
 
+    func validate() throws {
+        guard method == "pca" || method == "tsne" else { throw ValidationError("--method must be pca or tsne, got '\(method)'") }
+        // t-SNE holds N×N distances and affinities: a few thousand points is what it is for.
+        try Check.atLeast(n, method == "tsne" ? 4 : 1, "--n" + (method == "tsne" ? " (with --method tsne)" : ""),
+                          maximum: method == "tsne" ? 20_000 : Check.largestCount)
+        try Check.positive(perplexity, "--perplexity")
+        guard perplexity <= 10_000 else { throw ValidationError("--perplexity must be at most 10000, got \(perplexity)") }
+    }
+
     func map(_ run: RunDirectory, _ model: any TrainableModel) throws -> (ScatterPlot, [Double]) {
         let latentModel = try require(model, (any LatentSpaceModel).self, family: run.config.family, command: "latent-map",
                                       supportedBy: "VAE, AE, PPCA and GAN encoders")
@@ -197,6 +221,7 @@ struct LatentMapCommand: ParsableCommand {
         let plane: Tensor
         var ratio = [1.0, 1.0]
         if method == "tsne" {
+            guard codes.shape[0] >= 4 else { throw CommandFailure("t-SNE needs at least 4 test images, the run's test split has \(codes.shape[0])") }
             var rng = RandomGenerator(seed: 0)
             let progress = Progress("t-SNE of \(codes.shape[0]) codes", total: 1, unit: "maps")
             plane = TSNE.embed(codes, perplexity: perplexity, rng: &rng)
@@ -208,8 +233,6 @@ struct LatentMapCommand: ParsableCommand {
             plot.points = (0..<plane.shape[0]).map { (Double(p[2 * $0]), Double(p[2 * $0 + 1])) }
             if set.hasLabels { plot.classes = set.labels; plot.classNames = DatasetRegistry.classNames(run.config.data.source) }
             return (plot, ratio)
-        } else if method != "pca" {
-            throw ValidationError("--method must be pca or tsne")
         } else if codes.shape[1] > 2 {
             let pca = try PCA.fit(codes, components: 2)
             plane = pca.transform(codes)
@@ -262,12 +285,17 @@ struct FiltersCommand: ParsableCommand {
     @Option(help: "How many filters to show.") var n = 100
     @Option(help: "Output PNG (default: the run's images/filters-layer<k>.png).") var output: String?
 
+    func validate() throws {
+        try Check.atLeast(layer, 1, "--layer")
+        try Check.atLeast(n, 1, "--n")
+    }
+
     func run() throws {
         let (run, model) = try loadRun(target)
         let f = try require(model, (any FilterModel).self, family: run.config.family, command: "filters",
                             supportedBy: "RBM, DBM, VAE and AE")
         guard layer >= 1, layer <= f.filterLayers else {
-            throw ValidationError("--layer must be between 1 and \(f.filterLayers) for this model")
+            throw CommandFailure("--layer must be between 1 and \(f.filterLayers) for this model, got \(layer)")
         }
         let weights = try f.filters(layer: layer)
         let shown = weights.rows(0..<Swift.min(n, weights.shape[0]))
@@ -299,6 +327,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        try Check.atLeast(nllSamples, 0, "--nll-samples", maximum: 1_000_000)
+        try Check.atLeast(limit, 1, "--limit", maximum: Int.max)
+        try Check.atLeast(samples, 10, "--samples", maximum: 1_000_000)
+        try Check.atLeast(aisChains, 2, "--ais-chains", maximum: 1_000_000)
+        try Check.atLeast(aisSteps, 0, "--ais-steps")
+    }
+
     func run() throws {
         let (run, model) = try loadRun(target)
         if ais { return try evaluateAIS(run, model) }
@@ -308,7 +344,7 @@ struct EvaluateCommand: ParsableCommand {
                                  supportedBy: "VAE, AE, PPCA, RBM, DBM and classifiers")
         var (test, labels) = try testImages(run)
         if let limit {
-            let count = Swift.min(Swift.max(limit, 1), test.shape[0])
+            let count = Swift.min(limit, test.shape[0])
             test = test.rows(0..<count)
             labels = Array(labels.prefix(count))
         }
@@ -342,10 +378,9 @@ extension EvaluateCommand {
     func evaluateAIS(_ run: RunDirectory, _ model: any TrainableModel) throws {
         let energy = try require(model, (any PartitionFunctionModel).self, family: run.config.family, command: "evaluate --ais",
                                  supportedBy: "RBM and DBM")
-        guard aisChains >= 2, aisSteps >= 0 else { throw ValidationError("--ais-chains must be at least 2 and --ais-steps not negative") }
         let data = try PreparedData.load(run.config.data)
         var test = data.evaluationImages(data.test)
-        if let limit { test = test.rows(0..<Swift.min(Swift.max(limit, 1), test.shape[0])) }
+        if let limit { test = test.rows(0..<Swift.min(limit, test.shape[0])) }
         let betas = AIS.schedule(aisSteps == 0 ? .paper : .linear(aisSteps + 1))
         let progress = Progress("AIS", total: betas.count - 1, unit: "β")
         progress.quiet = json
@@ -382,6 +417,20 @@ struct InpaintCommand: ParsableCommand {
     @Option(help: "Output PNG (default: the run's images/inpaint-<start>-<end>.png).") var output: String?
     @Flag(help: "Plot the error against the number of removed rows, at the top, middle and bottom.") var sweep = false
 
+    /// `--rows` as a range; its end is checked against the image's height once the run is open.
+    static func parseRows(_ text: String) throws -> Range<Int> {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let start = parts[0], let end = parts[1], start >= 0, start < end else {
+            throw ValidationError("--rows wants start:end with 0 ≤ start < end (end excluded), e.g. 10:16; got '\(text)'")
+        }
+        return start..<end
+    }
+
+    func validate() throws {
+        _ = try Self.parseRows(rows)
+        try Check.atLeast(n, 1, "--n")
+    }
+
     /// Mask with rows start..<end removed (0) in every channel.
     static func mask(_ shape: [Int], count: Int, rows: Range<Int>) -> Tensor {
         let (c, h, w) = (shape[0], shape[1], shape[2])
@@ -397,10 +446,11 @@ struct InpaintCommand: ParsableCommand {
         let painter = try require(model, (any InpaintingModel).self, family: run.config.family, command: "inpaint",
                                   supportedBy: "RBM and DBM")
         if sweep { return try sweepRows(run, painter) }
-        let parts = rows.split(separator: ":").map { Int($0) }
+        let removedRows = try Self.parseRows(rows)
+        let (start, end) = (removedRows.lowerBound, removedRows.upperBound)
         let (c, h, w) = (run.config.imageShape[0], run.config.imageShape[1], run.config.imageShape[2])
-        guard parts.count == 2, let start = parts[0], let end = parts[1], start >= 0, end <= h, start < end else {
-            throw ValidationError("--rows wants start:end within the image's \(h) rows, e.g. 10:16")
+        guard end <= h else {
+            throw CommandFailure("--rows \(rows) ends past the image's \(h) rows; the end must be at most \(h)")
         }
         let test = try testImages(run)
         let real = test.images.rows(0..<Swift.min(n, test.images.shape[0]))
@@ -467,6 +517,11 @@ struct ProjectCommand: ParsableCommand {
     @Option(help: "Generated images to place.") var n = 20
     @Option(help: "Test images in the background.") var background = 2_000
     @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func validate() throws {
+        try Check.atLeast(n, 1, "--n", maximum: 100_000)
+        try Check.atLeast(background, 1, "--background")
+    }
 
     func run() throws {
         let (run, model) = try loadRun(target)

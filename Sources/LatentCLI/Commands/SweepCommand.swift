@@ -9,19 +9,20 @@ struct SweepCommand: ParsableCommand {
         discussion: """
         Options given as comma lists are swept and every combination is trained, one after another,
         into runs/<sweep>-<setting>/; or --configs lists the settings to train. For one-hidden-layer
-        models (rbm) a --hidden list is swept too. The overlaid curves and a table of final values
+        models (rbm) a --hidden list is swept too. Latent sizes are swept with --latents (--latent,
+        a model option, sets one size for every run). The overlaid curves and a table of final values
         go to runs/<sweep>/ (sweep.svg, sweep.md, sweep.json).
 
         Examples:
           latent sweep vae --lr 1e-2,1e-3,1e-5 --epochs 10 --limit 10000
           latent sweep rbm --hidden 10,20,50 --lr 0.01,0.001 --epochs 10,30 --batch 10
           latent sweep rbm --configs "hidden=10,lr=0.01,epochs=10;hidden=50,lr=0.001,epochs=30"
-          latent sweep gan --latent 10,20 --epochs 70 --batch 512 --table-epochs 1,10,70
+          latent sweep gan --latents 10,20 --epochs 70 --batch 512 --table-epochs 1,10,70
         """)
 
     @Argument(help: "The model family.") var model: String
     @Option(help: "Learning rates, comma-separated.") var lr = "1e-3"
-    @Option(help: "Latent sizes, comma-separated.") var latent: String?
+    @Option(help: "Latent sizes to sweep, comma-separated.") var latents: String?
     @Option(help: "Epoch counts, comma-separated.") var epochs = "10"
     @Option(help: "Batch sizes, comma-separated.") var batch = "128"
     @Option(help: "Settings to train instead of all combinations: key=value pairs (lr, latent, hidden, epochs, batch) joined by commas, settings by semicolons.")
@@ -34,6 +35,38 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup(title: "Model") var modelArguments: ModelArguments
     @OptionGroup var location: RunsLocation
     @Option(help: "Random seed.") var seed: UInt64 = 0
+
+    func validate() throws {
+        try Check.positiveNumbers(lr, "--lr")
+        try Check.integers(latents, "--latents")
+        try Check.integers(epochs, "--epochs")
+        try Check.integers(batch, "--batch")
+        try Check.integers(tableEpochs, "--table-epochs")
+        if latents != nil && modelArguments.latent != nil {
+            throw ValidationError("give --latent (one size for every run) or --latents (sizes to sweep), not both")
+        }
+        if let metric, metric.split(separator: ",").isEmpty { throw ValidationError("--metric wants metric names separated by commas, got '\(metric)'") }
+        let all = try settings(singleHiddenLayer: true)
+        guard !all.isEmpty else { throw ValidationError("--configs names no setting") }
+        for setting in all { for (key, value) in setting { _ = try Self.parse(key, value) } }
+    }
+
+    /// A setting's value: a learning rate or a count.
+    enum SettingValue { case rate(Float), count(Int) }
+
+    /// One value of a setting, checked as its flag would be.
+    static func parse(_ key: String, _ value: String) throws -> SettingValue {
+        if key == "lr" {
+            guard let v = Float(value), v.isFinite, v > 0 else {
+                throw ValidationError("lr=\(value): expected a finite learning rate above 0")
+            }
+            return .rate(v)
+        }
+        guard let v = Int(value), v >= 1, v <= Check.largestCount else {
+            throw ValidationError("\(key)=\(value): expected a whole number from 1 to \(Check.largestCount)")
+        }
+        return .count(v)
+    }
 
     /// One setting of the sweep: the values that differ, by key.
     typealias Setting = [(key: String, value: String)]
@@ -53,7 +86,7 @@ struct SweepCommand: ParsableCommand {
         var axes: [(String, [String])] = [("lr", lr.split(separator: ",").map(String.init)),
                                           ("epochs", epochs.split(separator: ",").map(String.init)),
                                           ("batch", batch.split(separator: ",").map(String.init))]
-        if let latent { axes.append(("latent", latent.split(separator: ",").map(String.init))) }
+        if let latents { axes.append(("latent", latents.split(separator: ",").map(String.init))) }
         if singleHiddenLayer, let hidden = modelArguments.hidden { axes.insert(("hidden", hidden.split(separator: ",").map(String.init)), at: 0) }
         var result: [Setting] = [[]]
         for (key, values) in axes {
@@ -79,14 +112,12 @@ struct SweepCommand: ParsableCommand {
             training.batchSize = 128
             var modelOptions = try modelArguments.options()
             for (key, value) in setting {
-                switch key {
-                case "lr":
-                    guard let v = Float(value), v > 0 else { throw ValidationError("learning rate '\(value)' is not a positive number") }
-                    training.learningRate = v
-                case "epochs", "batch", "latent", "hidden":
-                    guard let v = Int(value), v > 0 else { throw ValidationError("\(key) '\(value)' is not a positive integer") }
-                    if key == "epochs" { training.epochs = v } else if key == "batch" { training.batchSize = v }
-                    else if key == "latent" { modelOptions.latent = v } else { modelOptions.hidden = [v] }
+                switch (key, try Self.parse(key, value)) {
+                case ("lr", .rate(let v)): training.learningRate = v
+                case ("epochs", .count(let v)): training.epochs = v
+                case ("batch", .count(let v)): training.batchSize = v
+                case ("latent", .count(let v)): modelOptions.latent = v
+                case ("hidden", .count(let v)): modelOptions.hidden = [v]
                 default: break
                 }
             }
@@ -108,7 +139,7 @@ struct SweepCommand: ParsableCommand {
         }
         let keys = (metric ?? (family.primaryMetric == "g_loss" ? "g_loss,d_loss" : family.primaryMetric))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let epochsShown = try tableEpochs.map { try integerList($0, name: "--table-epochs") }
+        let epochsShown = try tableEpochs.map { try integerList($0, name: "--table-epochs") }   // checked in validate()
         try summarize(results, folder: location.runs + "/" + sweepName, keys: keys, tableEpochs: epochsShown)
     }
 

@@ -16,8 +16,12 @@ struct ReadingArguments: ParsableArguments {
     @Option(help: "PNG files with transparency: drop (keep the stored colours, as PIL and torchvision do), black or white (composite onto that background).")
     var alpha: ReadOptions.Alpha = .drop
 
-    @Option(help: "Refuse any file that holds more than this many bytes once decompressed (default 4 GiB).")
+    @Option(help: "Refuse any file that holds more than this many bytes once decompressed (default 4 GiB; at least 1).")
     var maxBytes: Int?
+
+    func validate() throws {
+        try Check.atLeast(maxBytes, 1, "--max-bytes", maximum: Int.max)
+    }
 
     func options() throws -> ReadOptions {
         if let maxBytes, maxBytes < 1 { throw ValidationError("--max-bytes must be at least 1, got \(maxBytes)") }
@@ -36,13 +40,18 @@ struct DataArguments: ParsableArguments {
     @Option(help: "Binarization: none, threshold (>0.5), fixed (one Bernoulli draw), dynamic (a fresh draw per batch).")
     var binarize: DataOptions.Binarization = .none
 
-    @Option(help: "Training images held out for validation.")
+    @Option(help: "Training images held out for validation (0: none).")
     var validation = 5_000
 
-    @Option(help: "Use at most this many training images (quick runs).")
+    @Option(help: "Use at most this many training images (quick runs; at least 1).")
     var limit: Int?
 
     @OptionGroup var reading: ReadingArguments
+
+    func validate() throws {
+        try Check.atLeast(validation, 0, "--validation", maximum: Int.max)
+        try Check.atLeast(limit, 1, "--limit", maximum: Int.max)
+    }
 
     func options(seed: UInt64, defaultScale: DataOptions.Scale = .unit) throws -> DataOptions {
         let read = try reading.options()
@@ -88,7 +97,7 @@ func integerList(_ text: String, name: String) throws -> [Int] {
 func floatList(_ text: String, name: String) throws -> [Float] {
     let values = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
     guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite }) else {
-        throw ValidationError("\(name) wants numbers separated by commas, got '\(text)'")
+        throw ValidationError("\(name) wants finite numbers separated by commas, got '\(text)'")
     }
     return values.map { $0! }
 }
