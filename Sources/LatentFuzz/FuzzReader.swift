@@ -22,22 +22,27 @@ enum FuzzReader: String, CaseIterable {
     /// Runs the reader on `path`: `.loaded` when it accepted the file, `.refused`
     /// with the message of the `LatentError` it threw. Any other error is
     /// rethrown: every reader must refuse bad input with a `LatentError`.
+    /// The file's size picks the reading option that changes the reader's path
+    /// (the alpha mode for PNG, the label column for CSV), so a crash input
+    /// replays exactly as it was fuzzed.
     func run(onFile path: String) throws -> Outcome {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         do {
-            try read(path)
+            try read(path, variant: size)
             return .loaded
         } catch let error as LatentError {
             return .refused(error.description)
         }
     }
 
-    private func read(_ path: String) throws {
-        var reading = ReadOptions()
-        reading.maxBytes = FuzzReader.maxBytes
+    private func read(_ path: String, variant: Int) throws {
+        var reading = ReadOptions(maxBytes: FuzzReader.maxBytes)
+        reading.alpha = ReadOptions.Alpha.allCases[variant % ReadOptions.Alpha.allCases.count]
+        reading.labelColumn = CSVImages.LabelColumn.allCases[variant % CSVImages.LabelColumn.allCases.count]
         switch self {
         case .idx: _ = try IDX.read(path, maxBytes: reading.maxBytes)
         case .npy: _ = try NPY.read(path, maxBytes: reading.maxBytes)
-        case .png: _ = try PNGImage.read(path)
+        case .png: _ = try PNGReader.read(path, reading: reading)
         case .csv: _ = try CSVImages.read(path, labelColumn: reading.labelColumn, maxBytes: reading.maxBytes)
         case .safetensors: _ = try Safetensors.load(from: URL(fileURLWithPath: path))
         }

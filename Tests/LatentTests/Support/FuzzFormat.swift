@@ -25,12 +25,17 @@ enum FuzzFormat: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var reader: String { self == .idxGzip ? "idx" : rawValue }
 
     /// Runs the reader the CLI uses for this format on `path`; throws what it throws.
-    func read(_ path: String) throws {
+    /// `variant` picks the reading option that changes the reader's path: the
+    /// alpha mode for PNG, the label column for CSV (variant 0 is the default).
+    func read(_ path: String, variant: Int = 0) throws {
+        var reading = ReadOptions(maxBytes: FuzzFormat.maxBytes)
+        reading.alpha = ReadOptions.Alpha.allCases[variant % ReadOptions.Alpha.allCases.count]
+        reading.labelColumn = CSVImages.LabelColumn.allCases[variant % CSVImages.LabelColumn.allCases.count]
         switch self {
-        case .idx, .idxGzip: _ = try IDX.read(path, maxBytes: FuzzFormat.maxBytes)
-        case .npy: _ = try NPY.read(path, maxBytes: FuzzFormat.maxBytes)
-        case .png: _ = try PNGImage.read(path)
-        case .csv: _ = try CSVImages.read(path, labelColumn: .first, maxBytes: FuzzFormat.maxBytes)
+        case .idx, .idxGzip: _ = try IDX.read(path, maxBytes: reading.maxBytes)
+        case .npy: _ = try NPY.read(path, maxBytes: reading.maxBytes)
+        case .png: _ = try PNGReader.read(path, reading: reading)
+        case .csv: _ = try CSVImages.read(path, labelColumn: reading.labelColumn, maxBytes: reading.maxBytes)
         case .safetensors: _ = try Safetensors.load(from: URL(fileURLWithPath: path))
         }
     }
