@@ -8,7 +8,7 @@ CPU_FLAGS := $(shell if grep -q avx512f /proc/cpuinfo 2>/dev/null; then echo "-X
 RELEASE := -c release $(CPU_FLAGS)
 LATENT := .build/release/latent
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test test-asan crash-test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,6 +26,14 @@ demo: build
 
 test: deps
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest
+
+# The same suite under AddressSanitizer (its own build folder): any out-of-bounds access is a failure.
+test-asan: deps
+	swift test -c release --sanitize=address -Xswiftc -enable-testing --disable-xctest --scratch-path .build-asan
+
+# Kill a training run at random moments (SIGKILL, SIGINT, SIGTERM), resume it each time, compare with an uninterrupted run.
+crash-test: build
+	LATENT=$(LATENT) scripts/crash-test.sh $(or $(KILLS),12)
 
 bench: build
 	$(LATENT) bench all

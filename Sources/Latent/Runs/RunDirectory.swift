@@ -31,7 +31,7 @@ public struct RunDirectory: Sendable {
         do {
             try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
         } catch {
-            throw LatentError.invalidFile(path: root, reason: "cannot create the runs folder: \(FileErrors.reason(error))")
+            throw LatentError.invalidFile(path: root, reason: "cannot create the runs folder: \(UserFacingError.fileReason(error as NSError))")
         }
         var candidate = root + "/" + name
         var n = 2
@@ -54,7 +54,7 @@ public struct RunDirectory: Sendable {
                 try fm.createDirectory(atPath: candidate + "/" + sub, withIntermediateDirectories: true)
             }
         } catch {
-            throw LatentError.invalidFile(path: candidate, reason: "cannot create the run's folders: \(FileErrors.reason(error))")
+            throw LatentError.invalidFile(path: candidate, reason: "cannot create the run's folders: \(UserFacingError.fileReason(error as NSError))")
         }
         let run = RunDirectory(path: candidate, config: config)
         try run.writeConfig()
@@ -84,7 +84,7 @@ public struct RunDirectory: Sendable {
         do {
             config = try JSONDecoder().decode(RunConfig.self, from: data)
         } catch {
-            throw LatentError.invalidFile(path: configPath, reason: "not a valid run configuration: \(FileErrors.describe(decoding: error))")
+            throw LatentError.invalidFile(path: configPath, reason: "not a valid run configuration: \((error as? DecodingError).map(UserFacingError.reason) ?? UserFacingError.message(for: error))")
         }
         try config.validate(path: configPath)
         return RunDirectory(path: path, config: config)
@@ -113,7 +113,7 @@ public struct RunDirectory: Sendable {
         } catch let error as LatentError {
             throw error
         } catch {
-            throw LatentError.invalidFile(path: configPath, reason: "cannot write the run configuration: \(FileErrors.reason(error))")
+            throw LatentError.invalidFile(path: configPath, reason: "cannot write the run configuration: \(UserFacingError.fileReason(error as NSError))")
         }
     }
 

@@ -56,7 +56,7 @@ public struct TrainingCheckpoint {
         } catch let error as LatentError {
             throw error
         } catch {
-            throw LatentError.invalidFile(path: path, reason: "cannot write the checkpoint: \(FileErrors.reason(error))")
+            throw LatentError.invalidFile(path: path, reason: "cannot write the checkpoint: \(UserFacingError.fileReason(error as NSError))")
         }
     }
 
