@@ -123,24 +123,40 @@ open class Module {
         return d
     }
 
-    /// Loads values saved by `stateDict()`; every name must be present with its shape.
+    /// Every parameter and buffer name with its shape, all required: what
+    /// `loadStateDict` accepts (and nothing else).
+    ///
+    /// ```swift
+    /// let header = try Safetensors.header(from: url)      // no tensor data read yet
+    /// try model.stateLayout().check(shapes: header.tensors.mapValues(\.shape))
+    /// ```
+    public func stateLayout() -> StateLayout {
+        var layout = StateLayout()
+        for (n, p) in namedParameters() { layout.require(n, shape: p.value.shape) }
+        for (n, b) in namedBuffers() { layout.require(n, shape: b.value.shape) }
+        return layout
+    }
+
+    /// Loads values saved by `stateDict()`. Every name must be present with its
+    /// shape and no other name may appear; all of it is checked before the
+    /// first value is assigned, so on error the module is unchanged.
+    ///
+    /// ```swift
+    /// try model.loadStateDict(Safetensors.load(from: url))
+    /// ```
     public func loadStateDict(_ state: [String: Tensor]) throws {
-        var missing: [String] = []
-        for (n, p) in namedParameters() {
-            guard let t = state[n] else { missing.append(n); continue }
-            guard t.shape == p.value.shape else {
-                throw LatentError.shapeMismatch("parameter \(n): checkpoint has shape \(t.shape), model expects \(p.value.shape)")
-            }
-            p.assign(t)
-        }
+        try stateLayout().check(state)
+        assignCheckedState(state)
+    }
+
+    /// Assigns a state dict that passed `stateLayout().check` (a caller that
+    /// checks several parts first and then assigns them all).
+    func assignCheckedState(_ state: [String: Tensor]) {
+        for (n, p) in namedParameters() { p.assign(state[n]!) }
         for (n, b) in namedBuffers() {
-            guard let t = state[n] else { missing.append(n); continue }
-            guard t.shape == b.value.shape else {
-                throw LatentError.shapeMismatch("buffer \(n): checkpoint has shape \(t.shape), model expects \(b.value.shape)")
-            }
-            b.value = t
+            let t = state[n]!
+            b.value = Tensor(shape: t.shape, storage: t.storage.copy())
         }
-        if !missing.isEmpty { throw LatentError.missingTensors(missing) }
     }
 
     /// Number of trainable scalars.

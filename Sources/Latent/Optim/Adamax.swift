@@ -55,10 +55,17 @@ public final class Adamax: Optimizer {
         return d
     }
 
+    public func checkStateDict(_ state: [String: Tensor], naming prefix: String) throws {
+        var layout = SlotBuffers.layout(["exp_avg", "exp_inf"], shapes: parameters.map(\.value.shape))
+        layout.allow("step", shape: [])
+        try layout.check(state, naming: prefix)
+        _ = try StateValues.stepCount(state["step"], named: prefix + "step")
+    }
+
     public func loadStateDict(_ state: [String: Tensor]) throws {
-        let shapes = parameters.map(\.value.shape)
-        try firstMoment.restore(prefix: "exp_avg", from: state, shapes: shapes)
-        try infinityNorm.restore(prefix: "exp_inf", from: state, shapes: shapes)
-        stepCount = Int(state["step"]?.item ?? 0)
+        try checkStateDict(state)
+        firstMoment.restore(prefix: "exp_avg", from: state)
+        infinityNorm.restore(prefix: "exp_inf", from: state)
+        stepCount = try StateValues.stepCount(state["step"], named: "step")
     }
 }

@@ -18,11 +18,26 @@ public protocol Optimizer: AnyObject {
     func step()
     /// Named state tensors for checkpoints (moment estimates and step count).
     func stateDict() -> [String: Tensor]
-    /// Restores what `stateDict()` saved.
+    /// Throws unless `state` fits these parameters (names, shapes, a whole step
+    /// count), without changing anything: lets a model check all its parts first.
+    /// Errors name the tensors with `prefix` ("generator.") as the checkpoint does.
+    func checkStateDict(_ state: [String: Tensor], naming prefix: String) throws
+    /// Restores what `stateDict()` saved, after the same checks; on error nothing changes.
+    ///
+    /// ```swift
+    /// try optimizer.loadStateDict(checkpoint.optimizer)
+    /// ```
     func loadStateDict(_ state: [String: Tensor]) throws
 }
 
 extension Optimizer {
+    /// `checkStateDict` for a state whose names carry no prefix.
+    ///
+    /// ```swift
+    /// try optimizer.checkStateDict(checkpoint.optimizer)
+    /// ```
+    public func checkStateDict(_ state: [String: Tensor]) throws { try checkStateDict(state, naming: "") }
+
     /// Clears every parameter's gradient.
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }
 }
@@ -70,13 +85,21 @@ struct SlotBuffers {
         return d
     }
 
-    mutating func restore(prefix: String, from state: [String: Tensor], shapes: [[Int]]) throws {
+    /// The names `export` writes for each prefix ("exp_avg.3"), each optional with
+    /// its parameter's shape; a parameter's slots under every prefix come together.
+    static func layout(_ prefixes: [String], shapes: [[Int]]) -> StateLayout {
+        var layout = StateLayout()
+        for (i, shape) in shapes.enumerated() {
+            for prefix in prefixes { layout.allow("\(prefix).\(i)", shape: shape) }
+            if prefixes.count > 1 { layout.together(prefixes.map { "\($0).\(i)" }) }
+        }
+        return layout
+    }
+
+    /// Takes the slots from a state that passed `layout(...).check`.
+    mutating func restore(prefix: String, from state: [String: Tensor]) {
         for i in slots.indices {
-            guard let t = state["\(prefix).\(i)"] else { slots[i] = nil; continue }
-            guard t.shape == shapes[i] else {
-                throw LatentError.shapeMismatch("optimizer state \(prefix).\(i): \(t.shape) for a parameter of shape \(shapes[i])")
-            }
-            slots[i] = t.storage.copy()
+            slots[i] = state["\(prefix).\(i)"]?.storage.copy()
         }
     }
 }

@@ -47,7 +47,12 @@ public final class SGD: Optimizer {
         velocity.export(prefix: "momentum", shapes: parameters.map(\.value.shape))
     }
 
+    public func checkStateDict(_ state: [String: Tensor], naming prefix: String) throws {
+        try SlotBuffers.layout(["momentum"], shapes: parameters.map(\.value.shape)).check(state, naming: prefix)
+    }
+
     public func loadStateDict(_ state: [String: Tensor]) throws {
-        try velocity.restore(prefix: "momentum", from: state, shapes: parameters.map(\.value.shape))
+        try checkStateDict(state)
+        velocity.restore(prefix: "momentum", from: state)
     }
 }

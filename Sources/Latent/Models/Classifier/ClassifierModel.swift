@@ -94,9 +94,18 @@ public final class ClassifierModel: TrainableModel, FeatureExtractor, Likelihood
         return s
     }
 
+    /// The body's and the head's tensors, prefixed "body." and "head.".
+    func modelStateLayout() -> StateLayout {
+        var layout = StateLayout()
+        layout.include(body.stateLayout(), prefix: "body.")
+        layout.include(head.stateLayout(), prefix: "head.")
+        return layout
+    }
+
     public func loadModelState(_ state: [String: Tensor]) throws {
-        try body.loadStateDict(state.section("body."))
-        try head.loadStateDict(state.section("head."))
+        try modelStateLayout().check(state)
+        body.assignCheckedState(state.section("body."))
+        head.assignCheckedState(state.section("head."))
     }
 
     public func optimizerState() -> [String: Tensor] { optimizer.stateDict() }

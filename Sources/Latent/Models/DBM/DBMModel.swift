@@ -90,12 +90,30 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
         return s
     }
 
+    /// Weights and biases (required); persistent chains, one [N, units] tensor
+    /// per layer with the same N (all or none); pixel means [visible] (optional).
+    func modelStateLayout() -> StateLayout {
+        var layout = dbm.stateLayout()
+        let names = dbm.layerSizes.indices.map { "chains.\($0)" }
+        for (l, units) in dbm.layerSizes.enumerated() { layout.allow(names[l], shape: [StateLayout.anySize, units]) }
+        layout.together(names)
+        layout.allow("pixel_means", shape: [dbm.layerSizes[0]])
+        layout.allow("pixel_means_count", shape: [1])
+        return layout
+    }
+
     public func loadModelState(_ state: [String: Tensor]) throws {
-        var s = state
-        let chains = (0...dbm.depth).compactMap { s.removeValue(forKey: "chains.\($0)") }
-        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"), count: s.removeValue(forKey: "pixel_means_count"))
-        try dbm.loadStateDict(s)
-        dbm.chains = chains.count == dbm.depth + 1 ? chains : nil
+        try modelStateLayout().check(state)
+        let chains = dbm.layerSizes.indices.compactMap { state["chains.\($0)"] }
+        if let rows = chains.first?.shape[0], let other = chains.first(where: { $0.shape[0] != rows }) {
+            throw LatentError.shapeMismatch("chains: every layer needs the same number of chains, found \(rows) and \(other.shape[0])")
+        }
+        if let m = state["pixel_means"] {
+            try StateValues.require(m, named: "pixel_means", in: 0...1, meaning: "pixel frequencies in [0, 1]")
+        }
+        dbm.assignCheckedState(state)
+        dbm.chains = chains.isEmpty ? nil : chains
+        pixelMeans = RunningMean(state["pixel_means"], count: state["pixel_means_count"])
     }
 
     public func optimizerState() -> [String: Tensor] { [:] }

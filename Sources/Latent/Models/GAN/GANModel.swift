@@ -110,9 +110,24 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
         return s
     }
 
+    /// Both networks' tensors (prefixed "generator." and "discriminator.") and
+    /// the data's spread [1] watched by the collapse warnings (optional).
+    func modelStateLayout() -> StateLayout {
+        var layout = StateLayout()
+        layout.include(gan.generator.stateLayout(), prefix: "generator.")
+        layout.include(gan.discriminator.stateLayout(), prefix: "discriminator.")
+        layout.allow("real_spread", shape: [1])
+        layout.allow("real_spread_count", shape: [1])
+        return layout
+    }
+
     public func loadModelState(_ state: [String: Tensor]) throws {
-        try gan.generator.loadStateDict(state.section("generator."))
-        try gan.discriminator.loadStateDict(state.section("discriminator."))
+        try modelStateLayout().check(state)
+        if let s = state["real_spread"] {
+            try StateValues.require(s, named: "real_spread", in: 0...Float.greatestFiniteMagnitude, meaning: "a finite spread ≥ 0")
+        }
+        gan.generator.assignCheckedState(state.section("generator."))
+        gan.discriminator.assignCheckedState(state.section("discriminator."))
         realSpread = RunningMean(state["real_spread"], count: state["real_spread_count"])
     }
 
@@ -124,8 +139,14 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
     }
 
     public func loadOptimizerState(_ state: [String: Tensor]) throws {
-        try gan.generatorOptimizer.loadStateDict(state.section("generator."))
-        try gan.discriminatorOptimizer.loadStateDict(state.section("discriminator."))
+        if let stray = state.keys.sorted().first(where: { !$0.hasPrefix("generator.") && !$0.hasPrefix("discriminator.") }) {
+            throw LatentError.shapeMismatch("optimizer state has a tensor for neither network: \(stray)")
+        }
+        let (g, d) = (state.section("generator."), state.section("discriminator."))
+        try gan.generatorOptimizer.checkStateDict(g, naming: "generator.")
+        try gan.discriminatorOptimizer.checkStateDict(d, naming: "discriminator.")
+        try gan.generatorOptimizer.loadStateDict(g)
+        try gan.discriminatorOptimizer.loadStateDict(d)
     }
 }
 

@@ -78,14 +78,32 @@ public final class PPCAModel: TrainableModel, SamplingModel, ReconstructingModel
                 "noise_variance": Tensor([Float(f.noiseVariance)])]
     }
 
+    /// The fitted model's four tensors, all or none (none: not fitted yet).
+    func modelStateLayout() -> StateLayout {
+        var layout = StateLayout()
+        layout.allow("mean", shape: [dimension])
+        layout.allow("directions", shape: [latent, dimension])
+        layout.allow("eigenvalues", shape: [latent])
+        layout.allow("noise_variance", shape: [1])
+        layout.together(["mean", "directions", "eigenvalues", "noise_variance"])
+        return layout
+    }
+
     public func loadModelState(_ state: [String: Tensor]) throws {
+        try modelStateLayout().check(state)
         guard let mean = state["mean"], let directions = state["directions"], let eigenvalues = state["eigenvalues"],
               let noise = state["noise_variance"] else {
-            throw LatentError.missingTensors(["mean", "directions", "eigenvalues", "noise_variance"].filter { state[$0] == nil })
+            fitted = nil
+            return
         }
-        guard mean.count == dimension, directions.shape == [latent, dimension], eigenvalues.count == latent, noise.count == 1 else {
-            throw LatentError.shapeMismatch("ppca checkpoint does not match latent \(latent) and dimension \(dimension)")
-        }
+        let sigma2 = noise.item
+        try StateValues.require(noise, named: "noise_variance", in: Float.leastNormalMagnitude...Float.greatestFiniteMagnitude,
+                                meaning: "a positive finite variance")
+        try StateValues.require(eigenvalues, named: "eigenvalues", in: sigma2...Float.greatestFiniteMagnitude,
+                                meaning: "finite values no smaller than noise_variance \(sigma2)")
+        let finite = -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude
+        try StateValues.require(mean, named: "mean", in: finite, meaning: "finite values")
+        try StateValues.require(directions, named: "directions", in: finite, meaning: "finite values")
         let dirs = directions.scalars
         fitted = ProbabilisticPCA(mean: mean.scalars.map(Double.init),
                                   directions: (0..<latent).map { c in (0..<dimension).map { Double(dirs[c * dimension + $0]) } },

@@ -109,12 +109,23 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
         return s
     }
 
+    /// Weights and biases (required), persistent chains [N, hidden] and pixel means [visible] (optional).
+    func modelStateLayout() -> StateLayout {
+        var layout = rbm.stateLayout()
+        layout.allow("chains", shape: [StateLayout.anySize, rbm.hiddenCount])
+        layout.allow("pixel_means", shape: [rbm.visibleCount])
+        layout.allow("pixel_means_count", shape: [1])
+        return layout
+    }
+
     public func loadModelState(_ state: [String: Tensor]) throws {
-        var s = state
-        let chains = s.removeValue(forKey: "chains")
-        pixelMeans = RunningMean(s.removeValue(forKey: "pixel_means"), count: s.removeValue(forKey: "pixel_means_count"))
-        try rbm.loadStateDict(s)
-        rbm.chains = chains
+        try modelStateLayout().check(state)
+        if let m = state["pixel_means"] {
+            try StateValues.require(m, named: "pixel_means", in: 0...1, meaning: "pixel frequencies in [0, 1]")
+        }
+        rbm.assignCheckedState(state)
+        rbm.chains = state["chains"]
+        pixelMeans = RunningMean(state["pixel_means"], count: state["pixel_means_count"])
     }
 
     public func optimizerState() -> [String: Tensor] {
@@ -122,9 +133,22 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
         return ["velocity.weights": v.w, "velocity.visible": v.b, "velocity.hidden": v.c]
     }
 
+    /// The momentum's velocity: all three parts, shaped like the parameters, or none.
+    func optimizerStateLayout() -> StateLayout {
+        var layout = StateLayout()
+        layout.allow("velocity.weights", shape: [rbm.hiddenCount, rbm.visibleCount])
+        layout.allow("velocity.visible", shape: [rbm.visibleCount])
+        layout.allow("velocity.hidden", shape: [rbm.hiddenCount])
+        layout.together(["velocity.weights", "velocity.visible", "velocity.hidden"])
+        return layout
+    }
+
     public func loadOptimizerState(_ state: [String: Tensor]) throws {
+        try optimizerStateLayout().check(state)
         if let w = state["velocity.weights"], let b = state["velocity.visible"], let c = state["velocity.hidden"] {
             rbm.velocity = (w, b, c)
+        } else {
+            rbm.velocity = nil
         }
     }
 }
