@@ -44,7 +44,11 @@ enum FuzzReader: String, CaseIterable {
         case .npy: _ = try NPY.read(path, maxBytes: reading.maxBytes)
         case .png: _ = try PNGReader.read(path, reading: reading)
         case .csv: _ = try CSVImages.read(path, labelColumn: reading.labelColumn, maxBytes: reading.maxBytes)
-        case .safetensors: _ = try Safetensors.load(from: URL(fileURLWithPath: path))
+        case .safetensors:
+            // The header-only reader (used to check a checkpoint's layout) first, then the full load.
+            let url = URL(fileURLWithPath: path)
+            _ = try Safetensors.header(from: url)
+            _ = try Safetensors.load(from: url)
         }
     }
 }

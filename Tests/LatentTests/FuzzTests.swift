@@ -46,7 +46,8 @@ import Testing
     /// until the entry is removed here.
     static let knownControlCharacterEchoes: [FuzzFormat: String] = [
         .npy: "NPYHeader quotes the damaged header text raw (newlines, NUL, control bytes) in its message",
-        .csv: "CSVImages quotes a damaged field raw (control bytes) in its 'is not a number' message",
+        .csv: "CSVImages quotes a damaged field raw (control bytes, carriage returns) in its 'is not a number' message",
+        .safetensors: "the safetensors JSON parser quotes an unexpected character raw (a NUL byte) in its message",
     ]
 
     /// True when `message` names `path` and holds no line break or other control character.

@@ -36,7 +36,11 @@ enum FuzzFormat: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .npy: _ = try NPY.read(path, maxBytes: reading.maxBytes)
         case .png: _ = try PNGReader.read(path, reading: reading)
         case .csv: _ = try CSVImages.read(path, labelColumn: reading.labelColumn, maxBytes: reading.maxBytes)
-        case .safetensors: _ = try Safetensors.load(from: URL(fileURLWithPath: path))
+        case .safetensors:
+            // The header-only reader (used to check a checkpoint's layout) first, then the full load.
+            let url = URL(fileURLWithPath: path)
+            _ = try Safetensors.header(from: url)
+            _ = try Safetensors.load(from: url)
         }
     }
 
