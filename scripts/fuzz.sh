@@ -43,8 +43,9 @@ for reader in $readers; do
         run=$(( run + 1 ))
         log=$logs/$reader-$run.log
         before=$(ls "$artifacts" | wc -l)
-        # Leak checking is off: Foundation's file reading keeps buffers LeakSanitizer reports.
-        LATENT_FUZZ_READER=$reader "$fuzzer" "$corpus" -max_total_time="$remaining" -max_len=16384 \
+        # Leak checking is off: Foundation's Data(contentsOf:) leaks a 4 KiB buffer on an empty
+        # file, which LeakSanitizer would report at exit as a crash of the empty input.
+        ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" LATENT_FUZZ_READER=$reader "$fuzzer" "$corpus" -max_total_time="$remaining" -max_len=16384 \
             -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=128 -detect_leaks=0 -use_value_profile=1 \
             -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || true
         n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
