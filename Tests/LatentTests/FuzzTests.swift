@@ -97,13 +97,21 @@ import Testing
         #expect(refused > 0, "no mutant of \(format) was refused: the mutator is not damaging the files")
     }
 
-    @Test("crash inputs kept from fuzzing load or are refused", arguments: FuzzFormat.allCases.filter { $0 != .idxGzip })
+    @Test("kept crash inputs load or are refused; hand-made hostile inputs are refused",
+          arguments: FuzzFormat.allCases.filter { $0 != .idxGzip })
     func regressionsLoadOrAreRefused(_ format: FuzzFormat) throws {
+        let inputs = try format.regressions()
+        #expect(inputs.contains { $0.name.hasPrefix("hostile-") }, "regressions/\(format.reader) has no hostile- input")
         let folder = TempFolder()
-        for input in try format.regressions() {
+        for input in inputs {
+            // The reading option follows the input's size, as in the fuzz target, so a crash replays as found.
             switch try FuzzTests.outcome(format, input.bytes, at: folder.file(input.name), variant: input.bytes.count) {
-            case .loaded, .refused: break
-            case .failed(let error): Issue.record("regressions/\(format.reader)/\(input.name) threw \(error), not a LatentError")
+            case .loaded:
+                #expect(!input.name.hasPrefix("hostile-"), "regressions/\(format.reader)/\(input.name) loaded")
+            case .refused(let message):
+                #expect(FuzzTests.isOneLine(message, naming: folder.file(input.name)), "\(message.debugDescription)")
+            case .failed(let error):
+                Issue.record("regressions/\(format.reader)/\(input.name) threw \(error), not a LatentError")
             }
         }
     }

@@ -7,8 +7,10 @@ import Testing
 ///
 /// Seeds live in `Fixtures/fuzz/seeds/<reader>/` (made by
 /// scripts/make-fuzz-seeds.py) plus a few written here by Latent's own
-/// writers; crash inputs found by `make fuzz` go to
-/// `Fixtures/fuzz/regressions/<reader>/` and are replayed by every test run.
+/// writers. `Fixtures/fuzz/regressions/<reader>/` holds the crash inputs
+/// `make fuzz` found (`crash-…`, `timeout-…`, `oom-…`) and hand-made hostile
+/// inputs (`hostile-…`: overflowing sizes, huge claims); every test run
+/// replays them.
 ///
 /// ```swift
 /// for seed in try FuzzFormat.npy.seeds() { try FuzzFormat.npy.read(path) }
@@ -69,7 +71,7 @@ enum FuzzFormat: String, CaseIterable, Sendable, CustomTestStringConvertible {
         return seeds
     }
 
-    /// The crash inputs kept for this format's reader (none until fuzzing finds one).
+    /// The kept crash inputs and hostile inputs for this format's reader.
     func regressions() throws -> [(name: String, bytes: [UInt8])] {
         try FuzzFixtures.files(in: "regressions/\(reader)")
     }
