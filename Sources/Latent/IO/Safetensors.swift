@@ -74,6 +74,15 @@ public enum Safetensors {
         try decode(read(url), path: url.path).tensors
     }
 
+    /// Every tensor and the metadata strings, from one read of the file.
+    ///
+    /// ```swift
+    /// let (tensors, metadata) = try Safetensors.loadWithMetadata(from: url)
+    /// ```
+    public static func loadWithMetadata(from url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        try decode(read(url), path: url.path)
+    }
+
     /// The metadata strings of a safetensors file, as given to `save` (the
     /// checksum is verified, not returned). Checked like `load`.
     public static func metadata(from url: URL) throws -> [String: String] {

@@ -68,8 +68,7 @@ public struct TrainingCheckpoint {
         guard FileManager.default.fileExists(atPath: path) else {
             throw LatentError.invalidFile(path: path, reason: "no checkpoint (was the run stopped before its first epoch ended?)")
         }
-        let tensors = try Safetensors.load(from: url)
-        let meta = try Safetensors.metadata(from: url)
+        let (tensors, meta) = try Safetensors.loadWithMetadata(from: url)
         func refuse(_ field: String, _ why: String) -> LatentError {
             .invalidFile(path: path, reason: "checkpoint metadata '\(field)' \(why)")
         }

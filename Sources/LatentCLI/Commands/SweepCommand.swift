@@ -97,6 +97,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         BLAS.configureFromEnvironment()
+        StopRequest.install()
         let family = try ModelRegistry.family(model)
         let all = try settings(singleHiddenLayer: family.family == "rbm")
         // Only keys that vary name the runs.
@@ -125,17 +126,18 @@ struct SweepCommand: ParsableCommand {
             let label = parts.isEmpty ? "run" : parts.joined(separator: " ")
             let config = RunConfig(family: family.family, command: CommandLine.arguments, data: prepared,
                                    training: training, model: modelOptions)
-            var rng = RandomGenerator(seed: seed)
-            let instance = try family.init(config: config, rng: &rng)
-            let runName = sweepName + "-" + label.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "=", with: "")
-            let run = try RunDirectory.create(root: location.runs, name: runName, config: config)
-            print("== \(label): \(run.path)")
+            let runName = RunName.sanitized(sweepName + "-" + label.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "=", with: ""))
+            let session = try TrainingSession.start(config: config, data: prepared, root: location.runs, name: runName, explicitName: false)
+            print("== \(label): \(session.run.path)")
             do {
-                try Trainer(run: run, data: prepared, model: instance).train(rng: &rng)
+                try session.train()
             } catch let error as LatentError {
                 print("   stopped: \(error)")   // a diverging setting is a result of the sweep, not its end
+            } catch let stop as TrainingInterrupted {
+                FileHandle.standardError.write(Data((stop.description + "\n").utf8))
+                throw ExitCode(stop.exitCode)
             }
-            results.append((label, run))
+            results.append((label, session.run))
         }
         let keys = (metric ?? (family.primaryMetric == "g_loss" ? "g_loss,d_loss" : family.primaryMetric))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
