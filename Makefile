@@ -40,3 +40,14 @@ bench: build
 
 clean:
 	rm -rf .build
+
+# `make fuzz`: libFuzzer + AddressSanitizer on every file reader for FUZZ_SECONDS each (scripts/fuzz.sh;
+# crash inputs are kept in Tests/LatentTests/Fixtures/fuzz/regressions/), then the mutation tests with
+# 5000 mutants per format. Fails when either finds a reader that crashes.
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz
+fuzz: deps
+	@status=0; scripts/fuzz.sh $(FUZZ_SECONDS) || status=$$?; \
+	LATENT_FUZZ_MUTANTS=5000 swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest \
+		--filter 'FuzzTests|FuzzMutatorTests' && exit $$status

@@ -24,7 +24,9 @@ let package = Package(
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "LatentTests", dependencies: ["Latent"],
+        // Replays files through each reader; built with -D FUZZING (make fuzz) it is a libFuzzer target.
+        .executableTarget(name: "LatentFuzz", dependencies: ["Latent"]),
+        .testTarget(name: "LatentTests", dependencies: ["Latent"], exclude: ["Fixtures/fuzz"],
                     resources: [.copy("Fixtures/pngsuite")]),
     ]
 )
