@@ -44,11 +44,7 @@ import Testing
     /// newlines) included, so a refusal can span lines or carry terminal escapes.
     /// When a reader is fixed, its known issue stops occurring and the test fails
     /// until the entry is removed here.
-    static let knownControlCharacterEchoes: [FuzzFormat: String] = [
-        .npy: "NPYHeader quotes the damaged header text raw (newlines, NUL, control bytes) in its message",
-        .csv: "CSVImages quotes a damaged field raw (control bytes, carriage returns) in its 'is not a number' message",
-        .safetensors: "the safetensors JSON parser quotes an unexpected character raw (a NUL byte) in its message",
-    ]
+    static let knownControlCharacterEchoes: [FuzzFormat: String] = [:]
 
     /// True when `message` names `path` and holds no line break or other control character.
     static func isOneLine(_ message: String, naming path: String) -> Bool {

@@ -21,7 +21,7 @@ public enum CSVImages {
                             maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> LabeledImages {
         var bytes = [UInt8](try GzipFile.read(path, maxBytes: maxBytes))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a UTF-8 byte order mark
-        func fail(_ reason: String) -> LatentError { .invalidFile(path: path, reason: reason) }
+        func fail(_ reason: String) -> LatentError { .invalidFile(path: path, reason: reason.escapingControlCharacters) }
         var pixels: [Float] = []
         var labels: [Int] = []
         var width: Int?

@@ -18,7 +18,7 @@ enum HeaderJSON {
     struct SyntaxError: Error, CustomStringConvertible {
         let message: String
         let offset: Int
-        var description: String { "\(message) at byte \(offset) of the header" }
+        var description: String { "\(message.escapingControlCharacters) at byte \(offset) of the header" }
     }
 
     /// Deepest nesting accepted (a safetensors header needs three levels).

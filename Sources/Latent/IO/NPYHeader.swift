@@ -19,6 +19,7 @@ struct NPYHeader: Equatable, Sendable {
     /// Why a header was refused: one line naming the offending text.
     struct SyntaxError: Error, CustomStringConvertible {
         let description: String
+        init(description: String) { self.description = description.escapingControlCharacters }
     }
 
     static let keys = ["descr", "fortran_order", "shape"]
