@@ -39,14 +39,14 @@ func idxHeader(_ type: UInt8, _ dims: [UInt32]) -> [UInt8] {
         expectLatentError([huge, "too large"]) { _ = try IDX.read(huge) }
         // 1,000,000 bytes declared, limit 100,000: refused on the header, not after reading (the file has no data).
         let big = try tmp.write(idxHeader(0x08, [1000, 1000]), "big.idx")
-        expectLatentError([big, "need 4000000 bytes", "limit of 100000"]) {
+        expectLatentError([big, "needs 4000000 bytes", "limit of 100000"]) {
             _ = try IDX.read(big, maxBytes: 100_000)
         }
     }
 
     @Test func plainFilesMustHoldExactlyTheDeclaredData() throws {
         let short = try tmp.write(idxHeader(0x0B, [2, 3]) + [UInt8](repeating: 1, count: 10), "short.idx")
-        expectLatentError([short, "truncated", "need 12 bytes", "holds 10"]) { _ = try IDX.read(short) }
+        expectLatentError([short, "truncated", "needs 12 bytes", "holds 10"]) { _ = try IDX.read(short) }
         let long = try tmp.write(idxHeader(0x08, [2, 3]) + [UInt8](repeating: 1, count: 9), "long.idx")
         expectLatentError([long, "3 bytes left over after the 6 bytes"]) { _ = try IDX.read(long) }
         let rankZero = try tmp.write([0, 0, 0x08, 0], "rank0.idx")
@@ -60,7 +60,7 @@ func idxHeader(_ type: UInt8, _ dims: [UInt32]) -> [UInt8] {
         #expect(t.shape == [3] && t.scalars == [256, -1, 7])
         let short = tmp.file("short.idx.gz")
         try writeGzip(short, [idxHeader(0x08, [4, 4]), [UInt8](repeating: 9, count: 10)])
-        expectLatentError([short, "truncated", "need 16 bytes", "holds 10"]) { _ = try IDX.read(short) }
+        expectLatentError([short, "truncated", "needs 16 bytes", "holds 10"]) { _ = try IDX.read(short) }
         let long = tmp.file("long.idx.gz")
         try writeGzip(long, [idxHeader(0x08, [2, 2]), [1, 2, 3, 4, 5]])
         expectLatentError([long, "left over after the 4 bytes"]) { _ = try IDX.read(long) }
@@ -78,7 +78,7 @@ func idxHeader(_ type: UInt8, _ dims: [UInt32]) -> [UInt8] {
         let declared = tmp.file("declared.idx.gz")
         try writeGzip(declared, [idxHeader(0x08, [4096, 4096])], repeating: [UInt8](repeating: 0, count: 1 << 20), times: 16)
         let second = try GzipFile.Reader(declared)
-        expectLatentError([declared, "need 67108864 bytes", "limit of 1048576"]) { _ = try IDX.read(from: second, maxBytes: 1 << 20) }
+        expectLatentError([declared, "needs 67108864 bytes", "limit of 1048576"]) { _ = try IDX.read(from: second, maxBytes: 1 << 20) }
         #expect(second.bytesRead == 4 + 8)
     }
 

@@ -128,7 +128,7 @@ func close(_ a: Float, _ b: Float) -> Bool { Swift.abs(a - b) <= 1e-6 }
         let short = try file(header, [UInt8](repeating: 0, count: 11), "short.npy")
         expectLatentError([short, "truncated", "needs 12 bytes of data but the file holds 11"]) { _ = try NPY.read(short) }
         let long = try file(header, [UInt8](repeating: 0, count: 15), "long.npy")
-        expectLatentError([long, "3 bytes more than the 12 bytes of data"]) { _ = try NPY.read(long) }
+        expectLatentError([long, "3 bytes left over after the 12 bytes of data"]) { _ = try NPY.read(long) }
         // Declared larger than the limit: refused before reading or allocating.
         let big = try file("{'descr': '|u1', 'fortran_order': False, 'shape': (1000, 1000), }", [], "big.npy")
         expectLatentError([big, "needs 4000000 bytes", "limit of 1000000"]) { _ = try NPY.read(big, maxBytes: 1_000_000) }
@@ -147,7 +147,7 @@ func close(_ a: Float, _ b: Float) -> Bool { Swift.abs(a - b) <= 1e-6 }
         let array = npyBytes("{'descr': '|u1', 'fortran_order': False, 'shape': (4,), }", payload: [1, 2, 3, 4])
         try writeGzip(bomb, [array], repeating: [UInt8](repeating: 0, count: 1 << 20), times: 16)
         let reader = try GzipFile.Reader(bomb)
-        expectLatentError([bomb, "more data than the 4 bytes"]) { _ = try NPY.read(from: reader, maxBytes: 1 << 20) }
+        expectLatentError([bomb, "data left over after the 4 bytes"]) { _ = try NPY.read(from: reader, maxBytes: 1 << 20) }
         #expect(reader.bytesRead == array.count + 1, "inflated no further than the declared data and one byte")
     }
 }

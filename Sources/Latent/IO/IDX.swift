@@ -43,7 +43,7 @@ public enum IDX {
     }
 
     /// The most elements one IDX array may hold (a Float tensor of them is 8 GiB).
-    static let maxElementCount = Int(Int32.max)
+    static let maxElementCount = DeclaredArray.maxElementCount
 
     /// Reads any IDX file into a Float tensor with the file's dimensions.
     public static func read(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Tensor {
@@ -81,39 +81,8 @@ public enum IDX {
         if let zero = shape.firstIndex(of: 0) {
             throw fail("dimension \(zero + 1) of \(shape) is 0 (every dimension must be at least 1)")
         }
-        var count = 1
-        for d in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow, product <= maxElementCount else {
-                throw fail("dimensions \(shape) are too large (more than \(maxElementCount) elements)")
-            }
-            count = product
-        }
-        let dataBytes = count * type.width
-        let needed = Swift.max(dataBytes, count * MemoryLayout<Float>.size)
-        guard needed <= maxBytes else {
-            throw fail("dimensions \(shape) of \(type) need \(needed) bytes, more than the limit of \(maxBytes) (raise it with --max-bytes if the file is genuine)")
-        }
-        if let size = reader.plainFileSize {
-            let available = size - reader.bytesRead
-            guard available >= dataBytes else {
-                throw fail("truncated: dimensions \(shape) need \(dataBytes) bytes of data but the file holds \(available)")
-            }
-            guard available == dataBytes else {
-                throw fail("\(available - dataBytes) bytes left over after the \(dataBytes) bytes of data for dimensions \(shape)")
-            }
-        }
-        let tensor = Tensor(uninitializedShape: shape)
-        let dst = tensor.storage.pointer
-        let found = try reader.stream(dataBytes, alignment: type.width) { chunk, offset in
-            decode(chunk, as: type, into: dst + offset / type.width)
-        }
-        guard found == dataBytes else {
-            throw fail("truncated: dimensions \(shape) need \(dataBytes) bytes of data but the file holds \(found)")
-        }
-        guard try reader.isAtEnd() else {
-            throw fail("data left over after the \(dataBytes) bytes that dimensions \(shape) declare")
-        }
+        let tensor = try DeclaredArray.read(from: reader, shape: shape, elementWidth: type.width, described: "dimensions \(shape) of \(type)",
+                                            maxBytes: maxBytes, fail: fail) { decode($0, as: type, into: $1) }
         return (type, tensor)
     }
 

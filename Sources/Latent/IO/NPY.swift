@@ -53,7 +53,7 @@ public enum NPY {
     public static let maxHeaderLength = 65_535
 
     /// The most elements one array may hold (a Float tensor of them is 8 GiB).
-    static let maxElementCount = Int(Int32.max)
+    static let maxElementCount = DeclaredArray.maxElementCount
 
     /// Reads an array into a Float tensor of the same shape.
     public static func read(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Tensor {
@@ -101,39 +101,8 @@ public enum NPY {
         }
         let shape = header.shape
         let shapeText = "(\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : ""))"
-        var count = 1
-        for d in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow, product <= maxElementCount else {
-                throw fail("shape \(shapeText) is too large (more than \(maxElementCount) elements)")
-            }
-            count = product
-        }
-        let dataBytes = count * dtype.size
-        let needed = Swift.max(dataBytes, count * MemoryLayout<Float>.size)
-        guard needed <= maxBytes else {
-            throw fail("shape \(shapeText) of \(dtype) needs \(needed) bytes, more than the limit of \(maxBytes) (raise it with --max-bytes if the file is genuine)")
-        }
-        if let size = reader.plainFileSize {
-            let available = size - reader.bytesRead
-            guard available >= dataBytes else {
-                throw fail("truncated: shape \(shapeText) of \(dtype) needs \(dataBytes) bytes of data but the file holds \(available)")
-            }
-            guard available == dataBytes else {
-                throw fail("\(available - dataBytes) bytes more than the \(dataBytes) bytes of data that shape \(shapeText) of \(dtype) declares")
-            }
-        }
-        let tensor = Tensor(uninitializedShape: shape)
-        let dst = tensor.storage.pointer
-        let found = try reader.stream(dataBytes, alignment: dtype.size) { chunk, offset in
-            decode(chunk, as: dtype, into: dst + offset / dtype.size)
-        }
-        guard found == dataBytes else {
-            throw fail("truncated: shape \(shapeText) of \(dtype) needs \(dataBytes) bytes of data but the file holds \(found)")
-        }
-        guard try reader.isAtEnd() else {
-            throw fail("more data than the \(dataBytes) bytes that shape \(shapeText) of \(dtype) declares")
-        }
+        let tensor = try DeclaredArray.read(from: reader, shape: shape, elementWidth: dtype.size, described: "shape \(shapeText) of \(dtype)",
+                                            maxBytes: maxBytes, fail: fail) { decode($0, as: dtype, into: $1) }
         return (dtype, tensor)
     }
 
