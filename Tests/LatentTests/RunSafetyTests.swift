@@ -202,6 +202,20 @@ import Testing
         #expect(a == b, "\(family): metrics differ")
     }
 
+    @Test func aCheckpointFromBeforeRandomStatesWereSavedStillResumes() throws {
+        let (c, d) = try setup("gan", epochs: 1)
+        let session = quiet(try TrainingSession.start(config: c, data: d, root: tmp.file("runs"), name: "old", explicitName: true))
+        try session.train()
+        var checkpoint = try TrainingCheckpoint.load(from: session.run.lastCheckpoint)
+        #expect(!checkpoint.randomStates.isEmpty)
+        checkpoint.randomStates = [:]   // as Latent 0.1.0 wrote it
+        try checkpoint.save(to: session.run.lastCheckpoint)
+        var more = ResumeChanges()
+        more.epochs = 2
+        try quiet(try TrainingSession.resume("old", root: tmp.file("runs"), changes: more)).train()
+        #expect(session.run.metrics.epochRecords().count == 2)
+    }
+
     @Test func aKillBetweenCheckpointAndMetricsLosesNoEpoch() throws {
         let d = try data()
         let session = quiet(try TrainingSession.start(config: config("vae", d, epochs: 2), data: d, root: tmp.file("runs"), name: "k", explicitName: true))

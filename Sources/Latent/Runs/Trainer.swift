@@ -47,7 +47,10 @@ public struct Trainer {
         do {
             try model.loadModelState(checkpoint.model)
             try model.loadOptimizerState(checkpoint.optimizer)
-            if let owner = model as? any RandomStateModel { try owner.restoreRandomStates(checkpoint.randomStates) }
+            // A checkpoint from before random states were saved (Latent 0.1.0) keeps the fresh generators.
+            if let owner = model as? any RandomStateModel, !checkpoint.randomStates.isEmpty {
+                try owner.restoreRandomStates(checkpoint.randomStates)
+            }
         } catch {
             throw LatentError.invalidFile(path: path, reason: "does not fit the run's model: \(error)")
         }
