@@ -22,7 +22,7 @@ build: deps
 	swift build $(RELEASE) --product latent
 
 demo: build
-	$(LATENT) train vae --data fashion-mnist --epochs 5 --name demo
+	$(LATENT) train vae --data fashion-mnist --epochs 5
 
 test: deps
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest
