@@ -25,8 +25,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Replays files through each reader; built with -D FUZZING (make fuzz) it is a libFuzzer target.
-        .executableTarget(name: "LatentFuzz", dependencies: ["Latent"]),
-        .testTarget(name: "LatentTests", dependencies: ["Latent"], exclude: ["Fixtures/fuzz"],
+        .target(name: "LatentFuzzing", dependencies: ["Latent"]),
+        .executableTarget(name: "LatentFuzz", dependencies: ["Latent", "LatentFuzzing"]),
+        .testTarget(name: "LatentTests", dependencies: ["Latent", "LatentFuzzing"], exclude: ["Fixtures/fuzz"],
                     resources: [.copy("Fixtures/pngsuite")]),
     ]
 )

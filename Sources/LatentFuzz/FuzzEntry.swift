@@ -1,4 +1,5 @@
 import Foundation
+import LatentFuzzing
 
 #if FUZZING
 // The libFuzzer target (built with -sanitize=fuzzer,address -D FUZZING, see

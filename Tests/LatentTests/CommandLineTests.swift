@@ -29,14 +29,16 @@ enum LatentBinary {
         let error: String
     }
 
-    /// Runs `latent` with `arguments` and waits for it.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `latent` with `arguments` and waits for it; `changes` sets (a value)
+    /// or removes (nil) environment variables.
+    static func run(_ arguments: [String], environment changes: [String: String?] = [:]) throws -> Result {
         guard let path else { throw LatentError.invalidArgument("the latent executable was not found beside the tests nor in .build") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = "200"
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         // Files rather than pipes: nothing to drain while the child runs.
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cli-\(UUID().uuidString)")

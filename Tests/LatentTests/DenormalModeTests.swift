@@ -3,34 +3,15 @@ import Foundation
 import Testing
 @testable import Latent
 
-/// Runs the built `latent` with some environment variables set (a value) or removed (nil).
+/// Runs the built `latent` with the CPU settings of the environment cleared, then
+/// some environment variables set (a value) or removed (nil).
 func runLatent(_ arguments: [String], environment changes: [String: String?]) throws -> LatentBinary.Result {
-    guard let path = LatentBinary.path else { throw LatentError.invalidArgument("the latent executable was not found") }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
+    var environment: [String: String?] = [:]
     for name in ["OPENBLAS_CORETYPE", "LATENT_BLAS_CORE", "LATENT_BLAS_CHOICE", "LATENT_DENORMALS", "LATENT_THREADS"] {
-        environment[name] = nil
+        environment[name] = .some(nil)
     }
-    for (name, value) in changes { environment[name] = value }
-    process.environment = environment
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cpu-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    return LatentBinary.Result(status: process.terminationStatus,
-                               output: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                               error: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    for (name, value) in changes { environment[name] = .some(value) }
+    return try LatentBinary.run(arguments, environment: environment)
 }
 
 /// `latent doctor --json` as a dictionary.

@@ -204,10 +204,10 @@ public enum LatentError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-extension Dictionary where Key == String, Value == Tensor {
+extension Dictionary where Key == String {
     /// The entries whose names start with `prefix`, with the prefix removed
     /// (one network's part of a checkpoint that holds several).
-    public func section(_ prefix: String) -> [String: Tensor] {
+    public func section(_ prefix: String) -> [String: Value] {
         Dictionary(uniqueKeysWithValues: filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
     }
 }

@@ -25,6 +25,5 @@ extension RunConfig {
         guard imageShape.count == 3, imageShape.allSatisfy({ (1...65_536).contains($0) }) else {
             throw refuse("imageShape", imageShape, "[channels, height, width], each 1…65536")
         }
-        try RunName.validate(family)
     }
 }

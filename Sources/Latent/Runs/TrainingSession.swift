@@ -85,7 +85,7 @@ public final class TrainingSession {
                 from epoch \(done + 1) on (recorded in config.json), or leave them out.
                 """)
         }
-        if checkpoint?.progress != nil && changes.batchSize != nil && differences.contains(where: { $0.flag == "--batch" }) {
+        if checkpoint?.progress != nil && differences.contains(where: { $0.flag == "--batch" }) {
             throw LatentError.invalidArgument("\(run.name) stopped inside epoch \(done + 1); --batch can change only between epochs")
         }
         run = try run.updatingConfig { config in

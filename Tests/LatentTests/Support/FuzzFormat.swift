@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+import LatentFuzzing
 
 /// A file format the fuzz tests attack, with its reader, its seed inputs and
 /// the crash inputs kept from earlier fuzzing.
@@ -18,9 +19,6 @@ import Testing
 enum FuzzFormat: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case idx, idxGzip = "idx-gzip", npy, png, csv, safetensors
 
-    /// The most bytes a reader may allocate or inflate for one mutant (64 MiB).
-    static let maxBytes = 64 << 20
-
     var testDescription: String { rawValue }
 
     /// The fixture folder of the reader (IDX and gzipped IDX share one, as they share the reader).
@@ -30,20 +28,7 @@ enum FuzzFormat: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// `variant` picks the reading option that changes the reader's path: the
     /// alpha mode for PNG, the label column for CSV (variant 0 is the default).
     func read(_ path: String, variant: Int = 0) throws {
-        var reading = ReadOptions(maxBytes: FuzzFormat.maxBytes)
-        reading.alpha = ReadOptions.Alpha.allCases[variant % ReadOptions.Alpha.allCases.count]
-        reading.labelColumn = CSVImages.LabelColumn.allCases[variant % CSVImages.LabelColumn.allCases.count]
-        switch self {
-        case .idx, .idxGzip: _ = try IDX.read(path, maxBytes: reading.maxBytes)
-        case .npy: _ = try NPY.read(path, maxBytes: reading.maxBytes)
-        case .png: _ = try PNGReader.read(path, reading: reading)
-        case .csv: _ = try CSVImages.read(path, labelColumn: reading.labelColumn, maxBytes: reading.maxBytes)
-        case .safetensors:
-            // The header-only reader (used to check a checkpoint's layout) first, then the full load.
-            let url = URL(fileURLWithPath: path)
-            _ = try Safetensors.header(from: url)
-            _ = try Safetensors.load(from: url)
-        }
+        try FuzzReader(rawValue: reader)!.read(path, variant: variant)
     }
 
     /// The valid inputs mutants start from, by name.

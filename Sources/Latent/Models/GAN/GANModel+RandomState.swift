@@ -10,10 +10,7 @@ extension GANModel: RandomStateModel {
     }
 
     public func restoreRandomStates(_ states: [String: RandomGenerator]) throws {
-        func section(_ prefix: String) -> [String: RandomGenerator] {
-            Dictionary(uniqueKeysWithValues: states.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
-        }
-        try gan.generator.restoreRandomStates(section("generator."))
-        try gan.discriminator.restoreRandomStates(section("discriminator."))
+        try gan.generator.restoreRandomStates(states.section("generator."))
+        try gan.discriminator.restoreRandomStates(states.section("discriminator."))
     }
 }

@@ -7,14 +7,14 @@ import Latent
 /// ```swift
 /// let outcome = try FuzzReader.npy.run(onFile: "crash-1234")   // .loaded or .refused(message)
 /// ```
-enum FuzzReader: String, CaseIterable {
+public enum FuzzReader: String, CaseIterable, Sendable {
     case idx, npy, png, csv, safetensors
 
     /// The most bytes any reader may allocate or inflate while fuzzing (64 MiB).
-    static let maxBytes = 64 << 20
+    public static let maxBytes = 64 << 20
 
     /// What a reader made of one input.
-    enum Outcome {
+    public enum Outcome {
         case loaded
         case refused(String)
     }
@@ -25,7 +25,7 @@ enum FuzzReader: String, CaseIterable {
     /// The file's size picks the reading option that changes the reader's path
     /// (the alpha mode for PNG, the label column for CSV), so a crash input
     /// replays exactly as it was fuzzed.
-    func run(onFile path: String) throws -> Outcome {
+    public func run(onFile path: String) throws -> Outcome {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         do {
             try read(path, variant: size)
@@ -35,7 +35,9 @@ enum FuzzReader: String, CaseIterable {
         }
     }
 
-    private func read(_ path: String, variant: Int) throws {
+    /// Runs the reader on `path` with reading option `variant` (0 is the default);
+    /// throws what the reader throws.
+    public func read(_ path: String, variant: Int = 0) throws {
         var reading = ReadOptions(maxBytes: FuzzReader.maxBytes)
         reading.alpha = ReadOptions.Alpha.allCases[variant % ReadOptions.Alpha.allCases.count]
         reading.labelColumn = CSVImages.LabelColumn.allCases[variant % CSVImages.LabelColumn.allCases.count]
