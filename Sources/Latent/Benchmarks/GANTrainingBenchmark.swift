@@ -12,7 +12,7 @@ public enum GANTrainingBenchmark {
 
     public static func run(images: Tensor, convolutional: Bool, steps: Int, seed: UInt64 = 0) -> Result {
         var rng = RandomGenerator(seed: seed)
-        let x = images * 2 - 1
+        let x = PixelRange.symmetric.fromUnit(images)
         let gan: GAN
         let batch: Int
         if convolutional {

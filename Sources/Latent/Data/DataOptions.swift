@@ -7,13 +7,8 @@
 /// let data = try PreparedData.load(options)
 /// ```
 public struct DataOptions: Codable, Sendable, Equatable {
-    /// Value range the pixels are mapped to.
-    public enum Scale: String, Codable, Sendable, CaseIterable {
-        /// [0, 1]: what Bernoulli likelihoods and RBMs expect.
-        case unit
-        /// [-1, 1]: what tanh generators (GANs) expect.
-        case symmetric
-    }
+    /// Value range the pixels are mapped to (see `PixelRange`).
+    public typealias Scale = PixelRange
 
     /// Turning gray levels into 0/1 pixels.
     public enum Binarization: String, Codable, Sendable, CaseIterable {

@@ -57,16 +57,14 @@ public struct PreparedData: Sendable {
         case .fixed: t = Tensor.bernoulli(t, rng: &rng)
         case .none, .dynamic: break
         }
-        if options.scale == .symmetric { t = t * 2 - 1 }
-        return t
+        return options.scale.fromUnit(t)
     }
 
     /// Training images at `indices` as rows [B, C·H·W], freshly binarized when the binarization is dynamic.
     public func trainingBatch(_ indices: [Int], rng: inout RandomGenerator) -> Tensor {
         let x = train.flatImages.gatherRows(indices).detached()
         guard options.binarize == .dynamic else { return x }
-        let drawn = Tensor.bernoulli(options.scale == .symmetric ? (x + 1) * 0.5 : x, rng: &rng)
-        return options.scale == .symmetric ? drawn * 2 - 1 : drawn
+        return options.scale.fromUnit(Tensor.bernoulli(options.scale.toUnit(x), rng: &rng))
     }
 
     /// Evaluation images: for dynamic binarization one fixed draw (seeded), so scores are comparable.
@@ -74,7 +72,6 @@ public struct PreparedData: Sendable {
         let x = set.flatImages
         guard options.binarize == .dynamic else { return x }
         var rng = RandomGenerator(seed: options.seed &+ 7)
-        let drawn = Tensor.bernoulli(options.scale == .symmetric ? (x + 1) * 0.5 : x, rng: &rng)
-        return options.scale == .symmetric ? drawn * 2 - 1 : drawn
+        return options.scale.fromUnit(Tensor.bernoulli(options.scale.toUnit(x), rng: &rng))
     }
 }

@@ -211,7 +211,7 @@ public struct Trainer {
     }
 
     /// Data in [-1, 1] is shown mapped to [0, 1].
-    func displayRange(_ t: Tensor) -> Tensor { data.options.scale == .symmetric ? (t + 1) * 0.5 : t }
+    func displayRange(_ t: Tensor) -> Tensor { data.options.scale.toUnit(t) }
 
     func writePlots() throws {
         for chart in model.charts {

@@ -30,8 +30,7 @@ extension EvaluateCommand {
         progress.finish()
         var generated = Tensor.concatenate(chunks, axis: 0)
         let (from, to) = (run.config.data.scale, classifierRun.config.data.scale)
-        if from == .symmetric && to == .unit { generated = (generated + 1) * 0.5 }
-        if from == .unit && to == .symmetric { generated = generated * 2 - 1 }
+        generated = from.convert(generated, to: to)
         let reference = try PreparedData.load(classifierRun.config.data)
         let real = reference.evaluationImages(reference.test)
         // One global scale — the reference features' root mean square — so that KID's cubic kernel

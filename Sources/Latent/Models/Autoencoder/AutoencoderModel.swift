@@ -34,7 +34,7 @@ public class AutoencoderModel: TrainableModel, SamplingModel, ReconstructingMode
         architecture.conditionalClasses = nil
         encoder = Encoder(architecture, outputs: architecture.latent, rng: &rng)
         decoder = Decoder(architecture, rng: &rng)
-        pixels = PixelLikelihood(architecture, dataRange: config.data.scale == .symmetric ? (-1, 1) : (0, 1))
+        pixels = PixelLikelihood(architecture, dataRange: config.data.scale)
         noise = try config.model.noise.map(InputNoise.init)
         sparsity = config.model.sparsity ?? 0
         guard sparsity >= 0 else { throw LatentError.invalidArgument("--sparsity must not be negative") }

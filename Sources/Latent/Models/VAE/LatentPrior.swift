@@ -12,9 +12,9 @@ public final class LatentPrior: Module {
     public let logits: Parameter?
     /// VampPrior: pseudo-inputs [K, C·H·W], kept inside the data range.
     public let pseudoInputs: Parameter?
-    let dataRange: (Float, Float)
+    let dataRange: PixelRange
 
-    public init(_ a: VAEArchitecture, dataRange: (Float, Float), rng: inout RandomGenerator) {
+    public init(_ a: VAEArchitecture, dataRange: PixelRange, rng: inout RandomGenerator) {
         kind = a.prior
         self.dataRange = dataRange
         let (k, l) = (a.components, a.latent)
@@ -29,14 +29,14 @@ public final class LatentPrior: Module {
             pseudoInputs = nil
         case .vamp:
             means = nil; logVariances = nil; logits = nil
-            pseudoInputs = Parameter(Tensor.uniform([k, a.pixelCount], low: dataRange.0, high: dataRange.1, rng: &rng))
+            pseudoInputs = Parameter(Tensor.uniform([k, a.pixelCount], low: dataRange.bounds.low, high: dataRange.bounds.high, rng: &rng))
         }
         super.init()
     }
 
     /// The pseudo-inputs clamped into the data range (gradient stops at the edges).
     func clampedPseudoInputs() -> Tensor {
-        pseudoInputs!.value.clamped(min: dataRange.0, max: dataRange.1)
+        pseudoInputs!.value.clamped(min: dataRange.bounds.low, max: dataRange.bounds.high)
     }
 
     /// log p(z) per row [N]. `encoder` is needed by the VampPrior.

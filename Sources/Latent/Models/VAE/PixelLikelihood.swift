@@ -5,10 +5,10 @@ import Foundation
 /// expected image. Shared by the VAE and the autoencoder of the same architecture.
 public struct PixelLikelihood: Sendable {
     public let architecture: VAEArchitecture
-    /// The data's value range ([0, 1] or [-1, 1]); Bernoulli and categorical map it to [0, 1] / levels 0…255.
-    public let dataRange: (Float, Float)
+    /// The data's value range; Bernoulli and categorical map it to [0, 1] / levels 0…255.
+    public let dataRange: PixelRange
 
-    public init(_ architecture: VAEArchitecture, dataRange: (Float, Float)) {
+    public init(_ architecture: VAEArchitecture, dataRange: PixelRange) {
         self.architecture = architecture
         self.dataRange = dataRange
     }
@@ -18,7 +18,7 @@ public struct PixelLikelihood: Sendable {
         let n = x.shape[0], d = architecture.pixelCount
         switch architecture.likelihood {
         case .bernoulli:
-            let target = dataRange.0 < 0 ? (x + 1) * 0.5 : x
+            let target = dataRange.toUnit(x)
             return BernoulliDistribution.logProbability(logits: parameters.reshaped([n, d]), target)
         case .gaussian:
             let logVar = Tensor(scalar: 2 * Foundation.log(architecture.gaussianStd))
@@ -36,7 +36,7 @@ public struct PixelLikelihood: Sendable {
 
     /// Integer gray levels 0…255 of images in the data range.
     func levels(_ x: Tensor) -> Tensor {
-        let unit = dataRange.0 < 0 ? (x.detached() + 1) * 0.5 : x.detached()
+        let unit = dataRange.toUnit(x.detached())
         return unit.mapValues { v in
             let s = v * 255 + 0.5
             // Round down via the magic-number trick and clamp to 0…255.
@@ -52,7 +52,7 @@ public struct PixelLikelihood: Sendable {
         switch architecture.likelihood {
         case .bernoulli:
             let p = parameters.reshaped([n, d]).sigmoid()
-            return dataRange.0 < 0 ? p * 2 - 1 : p
+            return dataRange.fromUnit(p)
         case .gaussian:
             return parameters.reshaped([n, d])
         case .gaussianLearned:
@@ -61,7 +61,7 @@ public struct PixelLikelihood: Sendable {
             let probabilities = parameters.softmax(axis: 1)   // [N, 256, D]
             let levelValues = Tensor.arange(256).reshaped([1, 256, 1]) * (1 / 255)
             let unit = (probabilities * levelValues).sum(axis: 1)
-            return dataRange.0 < 0 ? unit * 2 - 1 : unit
+            return dataRange.fromUnit(unit)
         }
     }
 }

@@ -19,7 +19,7 @@ public final class VAE: Module {
     /// p(x|z) over pixels.
     public let pixels: PixelLikelihood
 
-    public init(_ architecture: VAEArchitecture, dataRange: (Float, Float) = (0, 1), rng: inout RandomGenerator) {
+    public init(_ architecture: VAEArchitecture, dataRange: PixelRange = .unit, rng: inout RandomGenerator) {
         self.architecture = architecture
         pixels = PixelLikelihood(architecture, dataRange: dataRange)
         encoder = Encoder(architecture, outputs: 2 * architecture.latent, rng: &rng)

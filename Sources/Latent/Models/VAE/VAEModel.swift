@@ -22,7 +22,7 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
         beta = config.model.beta ?? 1
         warmupEpochs = config.model.warmup ?? 0
         guard beta >= 0, warmupEpochs >= 0 else { throw LatentError.invalidArgument("--beta and --warmup must not be negative") }
-        let range: (Float, Float) = config.data.scale == .symmetric ? (-1, 1) : (0, 1)
+        let range = config.data.scale
         vae = VAE(architecture, dataRange: range, rng: &rng)
         optimizer = Self.makeOptimizer(vae.parameters(), config.training)
         clipNorm = config.training.clipNorm
