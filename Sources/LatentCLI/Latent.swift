@@ -14,7 +14,7 @@ struct LatentCommand: ParsableCommand {
           latent data info ../shared/data/mnist
           latent runs
         """,
-        subcommands: [TrainCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
+        subcommands: [TrainCommand.self, ResumeCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
                       InterpolateCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
                       SweepCommand.self, CompareCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
                       BenchCommand.self, DoctorCommand.self])
@@ -27,7 +27,7 @@ struct LatentCommand: ParsableCommand {
         prepareProcess()
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(TrainCommand.rewritingResume(Array(CommandLine.arguments.dropFirst())))
         } catch {
             exit(withError: error)
         }

@@ -84,12 +84,9 @@ import Testing
         o.scale = .symmetric
         o.validation = 0
         let data = try PreparedData.load(o)
-        var m = ModelOptions()
-        m.hidden = [8]
-        m.ganLoss = "minimax"
-        let config = RunConfig(family: "gan", command: [], data: data, training: TrainingOptions(), model: m)
+        let config = try testConfig("gan", data: data, [("hidden", "8"), ("loss", "minimax")])
         var rng = RandomGenerator(seed: 1)
-        let model = try GANModel(config: config, rng: &rng)
+        let model = try buildModel(config, as: GANModel.self)
         _ = try model.trainStep(data.train.flatImages, labels: data.train.labels, epoch: 1, rng: &rng)
         let vanishing = model.diagnose(epoch: 1, metrics: ["d_g_z": 0.01], rng: &rng)
         #expect(vanishing.contains { $0.contains("vanishing") && $0.contains("non-saturating") })

@@ -28,18 +28,12 @@ import Testing
     func trainedModel(_ name: String, side: Int = 8, size: Int = 2, seed: UInt64, firstRow: Int = 0) throws -> any TrainableModel {
         let family = try ModelRegistry.family(name)
         let d = try data(family, side: side)
-        var training = TrainingOptions()
-        training.epochs = 2
-        training.batchSize = 8
-        var options = ModelOptions()
-        options.latent = size
-        options.hidden = name == "dbm" ? [size * 4, size * 3] : [size * 4]
-        options.persistent = true
-        options.momentum = 0.5
-        options.pretrainEpochs = 0
-        let config = RunConfig(family: name, command: [], data: d, training: training, model: options)
+        var options = [("epochs", "2"), ("batch", "8"), ("latent", "\(size)"),
+                       ("hidden", name == "dbm" ? "\(size * 4),\(size * 3)" : "\(size * 4)"), ("pretrain-epochs", "0")]
+        if name == "rbm" { options += [("pcd", "true"), ("momentum", "0.5")] }
+        let config = try testConfig(family.family, data: d, options)
         var rng = RandomGenerator(seed: seed)
-        let model = try family.init(config: config, rng: &rng)
+        let model = try config.buildModel(rng: &rng)
         let rows = Array(firstRow..<(firstRow + 8))
         _ = try model.trainStep(d.train.flatImages.gatherRows(rows), labels: rows.map { d.train.labels[$0] }, epoch: 1, rng: &rng)
         if let fitting = model as? any EpochEndingModel { try fitting.endEpoch(1) }

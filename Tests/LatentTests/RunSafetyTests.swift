@@ -24,17 +24,8 @@ import Testing
     }
 
     func config(_ family: String, _ data: PreparedData, epochs: Int = 2) throws -> RunConfig {
-        var t = TrainingOptions()
-        t.epochs = epochs
-        t.batchSize = 16
-        t.learningRate = 2e-3
-        t.imageEvery = 0
-        var m = ModelOptions()
-        m.latent = 2
-        m.hidden = family == "dbm" ? [12, 8] : [16]
-        m.pretrainEpochs = 1
-        m.components = 2
-        return RunConfig(family: family, command: ["test"], data: data, training: t, model: m)
+        try testConfig(family, data: data, [("epochs", "\(epochs)"), ("batch", "16"), ("lr", "2e-3"), ("image-every", "0"), ("latent", "2"),
+                                            ("hidden", family == "dbm" ? "12,8" : "16"), ("pretrain-epochs", "1")])
     }
 
     /// The data and configuration of a small run of `family`, in the pixel range the family expects.
@@ -105,7 +96,14 @@ import Testing
         var text = try String(contentsOfFile: run.configPath, encoding: .utf8)
         text = text.replacingOccurrences(of: "\"batchSize\" : 16", with: "\"batchSize\" : 0")
         try text.write(toFile: run.configPath, atomically: true, encoding: .utf8)
-        expectLatentError([run.configPath, "training.batchSize", "is 0"]) { _ = try RunDirectory.open(run.path) }
+        expectLatentError([run.configPath, "'training'", "--batch", "got 0"]) { _ = try RunDirectory.open(run.path) }
+        // A model option out of range, and one that does nothing with the others, are refused too.
+        try text.replacingOccurrences(of: "\"batchSize\" : 0", with: "\"batchSize\" : 16").replacingOccurrences(of: "\"beta\" : 1", with: "\"beta\" : -1")
+            .write(toFile: run.configPath, atomically: true, encoding: .utf8)
+        expectLatentError([run.configPath, "'model'", "--beta", "got -1"]) { _ = try RunDirectory.open(run.path) }
+        try text.replacingOccurrences(of: "\"batchSize\" : 0", with: "\"batchSize\" : 16").replacingOccurrences(of: "\"beta\" : 1", with: "\"beta\" : 1, \"components\" : 3")
+            .write(toFile: run.configPath, atomically: true, encoding: .utf8)
+        expectLatentError([run.configPath, "--components 3 does nothing without --prior"]) { _ = try RunDirectory.open(run.path) }
         try "{\"family\": 3}".write(toFile: run.configPath, atomically: true, encoding: .utf8)
         expectLatentError([run.configPath, "field 'family'"]) { _ = try RunDirectory.open(run.path) }
     }
@@ -145,21 +143,19 @@ import Testing
     @Test func resumeRefusesDifferencesUnlessOverriddenAndRecordsThem() throws {
         let d = try data()
         try quiet(try TrainingSession.start(config: config("vae", d, epochs: 1), data: d, root: tmp.file("runs"), name: "r", explicitName: true)).train()
-        var changes = ResumeChanges()
-        changes.epochs = 2
-        changes.learningRate = 0.01
-        changes.batchSize = 16   // the same as the run's: not a difference
+        // --batch 16 is the run's own: not a difference.
+        var changes = ResumeChanges(arguments: ["--epochs", "2", "--lr", "0.01", "--batch", "16"])
         expectLatentError(["--lr 0.01", "the run has 0.002", "--override"]) { _ = try TrainingSession.resume("r", root: tmp.file("runs"), changes: changes) }
-        var refused = ResumeChanges()
-        refused.refused = ["--hidden", "--data"]
-        expectLatentError(["--hidden, --data", "new run"]) { _ = try TrainingSession.resume("r", root: tmp.file("runs"), changes: refused) }
-        var fewer = ResumeChanges()
-        fewer.epochs = 0
-        expectLatentError(["--epochs"]) { _ = try TrainingSession.resume("r", root: tmp.file("runs"), changes: fewer) }
+        let refused = ResumeChanges(arguments: ["--hidden", "32", "--latent", "3"], override: true)
+        expectLatentError(["--hidden, --latent", "new run"]) { _ = try TrainingSession.resume("r", root: tmp.file("runs"), changes: refused) }
+        expectLatentError(["has no option --data"]) {
+            _ = try TrainingSession.resume("r", root: tmp.file("runs"), changes: ResumeChanges(arguments: ["--data", "mnist"]))
+        }
+        expectLatentError(["--epochs"]) { _ = try TrainingSession.resume("r", root: tmp.file("runs"), changes: ResumeChanges(arguments: ["--epochs", "0"])) }
         changes.override = true
         try quiet(try TrainingSession.resume("r", root: tmp.file("runs"), changes: changes)).train()
         let config = try RunDirectory.open("r", root: tmp.file("runs")).config
-        #expect(config.training.learningRate == 0.01 && config.training.epochs == 2)
+        #expect((config.model as? VAEOptions)?.optimizer.learningRate == 0.01 && config.training.epochs == 2)
         #expect(config.changes == [RunChange(afterEpoch: 1, option: "--lr", old: "0.002", new: "0.01")])
     }
 
@@ -210,8 +206,7 @@ import Testing
         #expect(!checkpoint.randomStates.isEmpty)
         checkpoint.randomStates = [:]   // as Latent 0.1.0 wrote it
         try checkpoint.save(to: session.run.lastCheckpoint)
-        var more = ResumeChanges()
-        more.epochs = 2
+        let more = ResumeChanges(arguments: ["--epochs", "2"])
         try quiet(try TrainingSession.resume("old", root: tmp.file("runs"), changes: more)).train()
         #expect(session.run.metrics.epochRecords().count == 2)
     }
@@ -223,8 +218,7 @@ import Testing
         // As if killed after epoch 2's checkpoint was renamed into place but before its metrics line was written.
         let lines = try String(contentsOfFile: session.run.metricsPath, encoding: .utf8).split(separator: "\n")
         try (lines[0] + "\n").write(toFile: session.run.metricsPath, atomically: true, encoding: .utf8)
-        var more = ResumeChanges()
-        more.epochs = 3
+        let more = ResumeChanges(arguments: ["--epochs", "3"])
         try quiet(try TrainingSession.resume("k", root: tmp.file("runs"), changes: more)).train()
         #expect(session.run.metrics.records().compactMap { $0["epoch"] as? Int } == [1, 2, 3])
     }
@@ -263,11 +257,16 @@ import Testing
 
 /// A model whose training loss follows a script: for testing the trainer's guards.
 final class ScriptedLossModel: TrainableModel {
+    struct Options: FamilyOptions {}
     static let family = "scripted"
+    static let summary = "A loss that follows a script."
+    static let defaultOptions = Options()
+    static var optionSpecs: [OptionSpec<Options>] { [] }
     var losses: [Double]
     var step = 0
     init(losses: [Double]) { self.losses = losses }
-    required init(config: RunConfig, rng: inout RandomGenerator) throws { losses = [1] }
+    required init(options: Options, context: ModelContext, rng: inout RandomGenerator) throws { losses = [1] }
+    static func migrate(_ legacy: LegacyOptions) throws -> Options { Options() }
     func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
         defer { step += 1 }
         return [("loss", losses[Swift.min(step, losses.count - 1)])]

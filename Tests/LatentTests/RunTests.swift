@@ -22,21 +22,15 @@ import Testing
         return try PreparedData.load(o)
     }
 
-    func config(_ data: PreparedData, epochs: Int, lr: Float = 3e-3) -> RunConfig {
-        var t = TrainingOptions()
-        t.epochs = epochs
-        t.batchSize = 16
-        t.learningRate = lr
-        var m = ModelOptions()
-        m.latent = 2
-        m.hidden = [16]
-        return RunConfig(family: "vae", command: ["test"], data: data, training: t, model: m)
+    func config(_ data: PreparedData, epochs: Int, lr: Float = 3e-3, optimizer: String = "adam") -> RunConfig {
+        try! testConfig("vae", data: data, [("epochs", "\(epochs)"), ("batch", "16"), ("lr", "\(lr)"), ("optimizer", optimizer),
+                                             ("latent", "2"), ("hidden", "16")])
     }
 
     func train(_ run: RunDirectory, _ data: PreparedData, start: Int = 0, rng: RandomGenerator) throws -> any TrainableModel {
         var r = rng
         var initRng = RandomGenerator(seed: 0)
-        let model = try VAEModel(config: run.config, rng: &initRng)
+        let model = try run.config.buildModel(rng: &initRng)
         var trainer = Trainer(run: run, data: data, model: model)
         trainer.quiet = true
         trainer.log = { _ in }
@@ -66,7 +60,7 @@ import Testing
         #expect(losses.count == 3 && losses.last! < losses.first!, "validation loss should fall: \(losses)")
         let report = try String(contentsOfFile: run.reportPath, encoding: .utf8)
         #expect(report.contains("plots/loss.svg") && report.contains("images/samples.png") && report.contains("val_loss"))
-        #expect(try RunDirectory.open("vae-bars", root: tmp.file("runs")).config.model.latent == 2)
+        #expect((try RunDirectory.open("vae-bars", root: tmp.file("runs")).config.model as? VAEOptions)?.network.latent == 2)
         // A second run with the same name gets its own folder.
         #expect(try RunDirectory.create(root: tmp.file("runs"), name: "vae-bars", config: run.config).name == "vae-bars-2")
     }
@@ -102,8 +96,7 @@ import Testing
 
     @Test func divergenceStopsWithAClearErrorAndKeepsTheCheckpoint() throws {
         let d = try data()
-        var c = config(d, epochs: 3, lr: 1e12)
-        c.training.optimizer = .sgd
+        let c = config(d, epochs: 3, lr: 1e12, optimizer: "sgd")
         let run = try RunDirectory.create(root: tmp.file("runs"), name: "diverge", config: c)
         expectLatentError(["became", "epoch", "--lr"]) { _ = try train(run, d, rng: RandomGenerator(seed: 1)) }
         let diverged = run.metrics.records().contains { ($0["status"] as? String) == "diverged" }
@@ -132,17 +125,12 @@ import Testing
         var o = DataOptions(source: tmp.file("x.npy"))
         o.validation = 8
         let data = try PreparedData.load(o)
-        var t = TrainingOptions()
-        t.epochs = 1
-        t.batchSize = 16
         var runs: [RunDirectory] = []
         for (name, family) in [("a", "vae"), ("b", "rbm")] {
-            var m = ModelOptions()
-            m.latent = 2; m.hidden = [8]
-            let config = RunConfig(family: family, command: [], data: data, training: t, model: m)
+            let config = try testConfig(family, data: data, [("epochs", "1"), ("batch", "16"), ("latent", "2"), ("hidden", "8")])
             let run = try RunDirectory.create(root: tmp.file("runs"), name: name, config: config)
             var rng = RandomGenerator(seed: 1)
-            var trainer = Trainer(run: run, data: data, model: try ModelRegistry.family(family).init(config: config, rng: &rng))
+            var trainer = Trainer(run: run, data: data, model: try config.buildModel(rng: &rng))
             trainer.quiet = true
             trainer.log = { _ in }
             try trainer.train(rng: &rng)

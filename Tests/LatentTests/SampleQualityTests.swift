@@ -92,11 +92,8 @@ import Testing
         var options = DataOptions(source: tmp.file("bars.npy"))
         options.validation = 40
         let data = try PreparedData.load(options)
-        var training = TrainingOptions()
-        training.batchSize = 20
-        let config = RunConfig(family: "classifier", command: [], data: data, training: training, model: ModelOptions())
         var rng = RandomGenerator(seed: 1)
-        let model = try ClassifierModel(config: config, rng: &rng)
+        let model = try ClassifierModel(options: ClassifierOptions(), context: ModelContext(imageShape: data.imageShape, classCount: data.train.classCount), rng: &rng)
         for epoch in 1...15 {
             for indices in MiniBatches(count: data.train.count, batchSize: 20, shuffle: &rng) {
                 _ = try model.trainStep(data.train.flatImages.gatherRows(indices), labels: indices.map { data.train.labels[$0] }, epoch: epoch, rng: &rng)

@@ -1,11 +1,30 @@
-/// A model that `latent train` can build from a run configuration, train one
+/// A model that `latent train` can build from its options, train one
 /// mini-batch at a time, validate and checkpoint. Each family owns its
+/// options (`Options`, listed for the command line by `optionSpecs`) and its
 /// optimizers (a GAN has two, an RBM none), so the trainer only orders the work.
+///
+/// ```swift
+/// var options = VAEModel.defaultOptions
+/// options.network.latent = 2
+/// var rng = RandomGenerator(seed: 0)
+/// let vae = try VAEModel(options: options, context: ModelContext(imageShape: [1, 28, 28]), rng: &rng)
+/// let metrics = try vae.trainStep(batch, labels: labels, epoch: 1, rng: &rng)
+/// ```
 public protocol TrainableModel: AnyObject {
+    /// The family's hyperparameters.
+    associatedtype Options: FamilyOptions
     /// The name used on the command line and in config.json ("vae").
     static var family: String { get }
-    /// Builds a fresh model for `config` (hyperparameters, image shape).
-    init(config: RunConfig, rng: inout RandomGenerator) throws
+    /// One line saying what the family is, for `--help`.
+    static var summary: String { get }
+    /// The options a run starts from when the command line does not say.
+    static var defaultOptions: Options { get }
+    /// Every option the family takes, with its flag, help and checks.
+    static var optionSpecs: [OptionSpec<Options>] { get }
+    /// Builds a fresh model.
+    init(options: Options, context: ModelContext, rng: inout RandomGenerator) throws
+    /// The options of a run folder written before families had their own options.
+    static func migrate(_ legacy: LegacyOptions) throws -> Options
 
     /// One update on the rows of `batch` ([B, C·H·W]); returns named scalars
     /// to average over the epoch (the first is the loss the trainer watches for NaN).
@@ -67,7 +86,7 @@ public protocol LatentSpaceModel: TrainableModel {
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static let families: [any TrainableModel.Type] = [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self, GANModel.self, DCGANModel.self, ClassifierModel.self]
+    public static var families: [any TrainableModel.Type] { [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self, GANModel.self, DCGANModel.self, ClassifierModel.self] }
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {
@@ -78,9 +97,8 @@ public enum ModelRegistry {
 
     /// Rebuilds a run's model from its configuration and checkpoint.
     public static func load(_ run: RunDirectory, checkpoint: String? = nil) throws -> (model: any TrainableModel, epoch: Int) {
-        let type = try family(run.config.family)
         var rng = RandomGenerator(seed: run.config.training.seed)
-        let model = try type.init(config: run.config, rng: &rng)
+        let model = try run.config.buildModel(rng: &rng)
         let saved = try TrainingCheckpoint.load(from: checkpoint ?? run.lastCheckpoint)
         do {
             try model.loadModelState(saved.model)
@@ -88,17 +106,6 @@ public enum ModelRegistry {
             throw LatentError.invalidFile(path: checkpoint ?? run.lastCheckpoint, reason: "does not fit the run's model: \(error)")
         }
         return (model, saved.epoch)
-    }
-}
-
-extension TrainableModel {
-    /// Builds the optimizer a run's options ask for.
-    public static func makeOptimizer(_ parameters: [Parameter], _ options: TrainingOptions) -> any Optimizer {
-        switch options.optimizer {
-        case .adam: return Adam(parameters, learningRate: options.learningRate)
-        case .adamax: return Adamax(parameters, learningRate: options.learningRate)
-        case .sgd: return SGD(parameters, learningRate: options.learningRate, momentum: options.momentum)
-        }
     }
 }
 

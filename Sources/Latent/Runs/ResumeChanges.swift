@@ -1,52 +1,50 @@
-/// What a `--resume` asks to change. A resumed run keeps its settings: more
-/// epochs are always fine; a training-loop setting that differs from the
-/// run's (learning rate, batch size, …) is refused with the list of
-/// differences unless `override` is set, and then recorded in config.json as
-/// a `RunChange`; anything that would change the model or the data
-/// (`refused`) is refused outright.
+/// What a `--resume` asks to change, as command-line words. A resumed run
+/// keeps its settings: more epochs are always fine; a setting that may change
+/// between epochs (learning rate, batch size, clipping, …: the options marked
+/// `resumable`) is refused with the list of differences unless `override` is
+/// set, and then recorded in config.json as a `RunChange`; any other option
+/// (one that would change the model, the data or the random stream) is refused outright.
 ///
 /// ```swift
-/// var changes = ResumeChanges()
-/// changes.epochs = 20
-/// changes.learningRate = 1e-4
-/// changes.override = true
+/// let changes = ResumeChanges(arguments: ["--epochs", "20", "--lr", "1e-4"], override: true)
 /// let session = try TrainingSession.resume("vae-mnist", root: "runs", changes: changes)
 /// ```
 public struct ResumeChanges: Sendable {
-    public var epochs: Int?
-    public var learningRate: Float?
-    public var batchSize: Int?
-    public var clipNorm: Float?
-    public var imageEvery: Int?
-    public var divergenceFactor: Float?
-    /// Apply the differing training-loop settings instead of refusing them.
-    public var override = false
-    /// Options given that would change the model, the data or the random
-    /// stream (as typed, e.g. "--hidden"): never applied to an existing run.
-    public var refused: [String] = []
+    /// Options of the run's family and training loop, as typed ("--epochs", "20").
+    public var arguments: [String]
+    /// Apply the differing settings instead of refusing them.
+    public var override: Bool
 
-    public init() {}
-
-    /// The settings that differ from `training`, as (flag, run's value, new value).
-    func differences(from training: TrainingOptions) -> [(flag: String, old: String, new: String)] {
-        var d: [(String, String, String)] = []
-        func check<T: Equatable>(_ flag: String, _ new: T?, _ old: T, _ show: (T) -> String) {
-            if let new, new != old { d.append((flag, show(old), show(new))) }
-        }
-        check("--lr", learningRate, training.learningRate) { "\($0)" }
-        check("--batch", batchSize, training.batchSize) { "\($0)" }
-        check("--image-every", imageEvery, training.imageEvery) { "\($0)" }
-        if let clipNorm, clipNorm != training.clipNorm { d.append(("--clip-norm", training.clipNorm.map { "\($0)" } ?? "none", "\(clipNorm)")) }
-        let factor = training.divergenceFactor ?? TrainingOptions.defaultDivergenceFactor
-        check("--divergence-factor", divergenceFactor, factor) { "\($0)" }
-        return d
+    public init(arguments: [String] = [], override: Bool = false) {
+        self.arguments = arguments
+        self.override = override
     }
+}
 
-    func apply(to training: inout TrainingOptions) {
-        if let learningRate { training.learningRate = learningRate }
-        if let batchSize { training.batchSize = batchSize }
-        if let imageEvery { training.imageEvery = imageEvery }
-        if let clipNorm { training.clipNorm = clipNorm }
-        if let divergenceFactor { training.divergenceFactor = divergenceFactor }
+/// A run's settings with a resume's changes applied.
+struct ResumePlan {
+    var training: TrainingOptions
+    var model: any FamilyOptions
+    /// Settings that differ from the run's, except epochs: (flag, old, new).
+    var differences: [(flag: String, old: String, new: String)]
+}
+
+extension TrainableModel {
+    /// Applies `arguments` to a run's settings: only resumable options may be given.
+    static func resumePlan(_ config: RunConfig, arguments: [String], runName: String) throws -> ResumePlan {
+        let original = TrainingSettings(training: config.training, model: try typed(config.model))
+        let parser = OptionParser(specs: settingSpecs, owner: "resume \(runName)")
+        var settings = original
+        let given = try parser.parse(arguments, into: &settings)
+        let refused = given.filter { !(parser.spec($0)?.resumable ?? false) }.map { "--" + $0 }
+        guard refused.isEmpty else {
+            throw LatentError.invalidArgument("""
+                \(refused.joined(separator: ", ")) would change the model, the data or the random stream of \
+                \(runName); a resumed run keeps them. Start a new run (`latent train … --name NEW`) to change them.
+                """)
+        }
+        let differences = parser.differences(from: original, to: settings).filter { $0.name != "epochs" }
+        return ResumePlan(training: settings.training, model: settings.model,
+                          differences: differences.map { ("--" + $0.name, $0.old, $0.new) })
     }
 }

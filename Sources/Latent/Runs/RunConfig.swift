@@ -5,73 +5,20 @@ public enum LatentVersion {
     public static let string = "0.1.0"
 }
 
-/// Hyperparameters of the training loop.
-public struct TrainingOptions: Codable, Sendable, Equatable {
-    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, adamax, sgd }
-
-    public var epochs = 10
-    public var batchSize = 128
-    public var learningRate: Float = 1e-3
-    public var optimizer: OptimizerKind = .adam
-    /// SGD momentum (ignored by Adam and Adamax).
-    public var momentum: Float = 0.9
-    public var seed: UInt64 = 0
-    /// Clip the global gradient norm to this value (nil: no clipping).
-    public var clipNorm: Float?
-    /// Write samples to images/ every this many epochs (0: only at the end).
-    public var imageEvery = 1
-    /// Stop when a batch's loss grows past this many times the first epoch's
-    /// typical loss magnitude (nil: `TrainingOptions.defaultDivergenceFactor`; 0: only NaN/inf stop a run).
-    public var divergenceFactor: Float?
-
-    public static let defaultDivergenceFactor: Float = 1_000
-
-    public init() {}
-}
-
-/// Hyperparameters of a model family. Each family reads the fields it uses
-/// and documents them; unused fields stay nil.
-public struct ModelOptions: Codable, Sendable, Equatable {
-    public var latent: Int?
-    public var hidden: [Int]?
-    public var likelihood: String?
-    public var prior: String?
-    public var components: Int?
-    public var beta: Float?
-    public var warmup: Int?
-    public var gaussianStd: Float?
-    public var conditional: Bool?
-    /// Autoencoder input corruption: "gaussian:0.3" or "mask:0.5".
-    public var noise: String?
-    /// Autoencoder L1 weight on the code.
-    public var sparsity: Float?
-    /// RBM/DBM: Gibbs steps of the negative phase (k of CD-k / PCD-k).
-    public var gibbsSteps: Int?
-    /// RBM/DBM: persistent chains (PCD) instead of CD.
-    public var persistent: Bool?
-    /// RBM/DBM: momentum of the parameter updates.
-    public var momentum: Float?
-    /// RBM/DBM: L2 weight decay.
-    public var weightDecay: Float?
-    /// RBM/DBM: learning-rate schedule, "constant" or "linear" (decaying to 0 at the last epoch).
-    public var schedule: String?
-    /// DBM: epochs of greedy pretraining per layer.
-    public var pretrainEpochs: Int?
-    /// GAN: generator loss, "non-saturating" or "minimax".
-    public var ganLoss: String?
-    /// GAN: one-sided label smoothing of the real label.
-    public var labelSmoothing: Float?
-    /// GAN: discriminator steps per generator step.
-    public var discriminatorSteps: Int?
-    /// GAN: the discriminator's own learning rate (default: --lr).
-    public var discriminatorLearningRate: Float?
-
-    public init() {}
-}
-
 /// Everything needed to repeat or resume a run: written to config.json.
+///
+/// ```swift
+/// let config = RunConfig(family: "vae", command: CommandLine.arguments, data: prepared,
+///                        training: TrainingOptions(epochs: 3), model: VAEModel.defaultOptions)
+/// var rng = RandomGenerator(seed: config.training.seed)
+/// let model = try config.buildModel(rng: &rng)
+/// ```
 public struct RunConfig: Codable, Sendable {
+    /// The layout of config.json: 2 since each family has its own options (1: one flat bag, see `LegacyOptions`).
+    public static let currentFormat = 2
+
     public var family: String
+    public var format = RunConfig.currentFormat
     public var latentVersion = LatentVersion.string
     public var created: String
     /// The command line that started the run.
@@ -86,13 +33,14 @@ public struct RunConfig: Codable, Sendable {
     /// Number of classes when the data are labelled.
     public var classCount: Int?
     public var training: TrainingOptions
-    public var model: ModelOptions
+    /// The family's own options (`VAEOptions` for "vae", …).
+    public var model: any FamilyOptions
     /// Options changed on `--resume --override`, in order.
     public var changes: [RunChange]?
     /// Compute threads the run started with (`--threads`); nil in runs made before it was recorded.
     public var threads: Int?
 
-    public init(family: String, command: [String], data: PreparedData, training: TrainingOptions, model: ModelOptions) {
+    public init(family: String, command: [String], data: PreparedData, training: TrainingOptions, model: any FamilyOptions) {
         self.family = family
         self.command = command
         self.data = data.options
@@ -105,6 +53,72 @@ public struct RunConfig: Codable, Sendable {
         self.training = training
         self.model = model
         created = ISO8601DateFormatter().string(from: Date())
+    }
+
+    /// What the model is built for: image shape, pixel range, classes and the loop's plan.
+    public var modelContext: ModelContext {
+        ModelContext(imageShape: imageShape, pixelRange: data.scale, classCount: classCount, binarized: data.binarize != .none,
+                     epochs: training.epochs, batchSize: training.batchSize)
+    }
+
+    /// A fresh model of the run's family with the run's options.
+    public func buildModel(rng: inout RandomGenerator) throws -> any TrainableModel {
+        try ModelRegistry.family(family).build(options: model, context: modelContext, rng: &rng)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case family, format, latentVersion, created, command, data, dataDescription, imageShape, trainCount, validationCount,
+             testCount, classCount, training, model, changes, threads
+    }
+
+    public init(from decoder: any Swift.Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        family = try c.decode(String.self, forKey: .family)
+        let type = try ModelRegistry.family(family)
+        let stored = try c.decodeIfPresent(Int.self, forKey: .format) ?? 1
+        guard (1...Self.currentFormat).contains(stored) else {
+            throw LatentError.invalidArgument("config format \(stored) is newer than this latent (\(LatentVersion.string)) reads; update latent")
+        }
+        latentVersion = try c.decodeIfPresent(String.self, forKey: .latentVersion) ?? "unknown"
+        created = try c.decode(String.self, forKey: .created)
+        command = try c.decode([String].self, forKey: .command)
+        data = try c.decode(DataOptions.self, forKey: .data)
+        dataDescription = try c.decode(String.self, forKey: .dataDescription)
+        imageShape = try c.decode([Int].self, forKey: .imageShape)
+        trainCount = try c.decode(Int.self, forKey: .trainCount)
+        validationCount = try c.decode(Int.self, forKey: .validationCount)
+        testCount = try c.decode(Int.self, forKey: .testCount)
+        classCount = try c.decodeIfPresent(Int.self, forKey: .classCount)
+        training = try c.decode(TrainingOptions.self, forKey: .training)
+        if stored >= 2 {
+            model = try type.decodeOptions(from: c.superDecoder(forKey: .model))
+        } else {
+            let legacy = LegacyOptions(model: try c.decode(LegacyOptions.Model.self, forKey: .model),
+                                       training: try c.decode(LegacyOptions.Training.self, forKey: .training))
+            model = try type.migrateErased(legacy)
+        }
+        changes = try c.decodeIfPresent([RunChange].self, forKey: .changes)
+        threads = try c.decodeIfPresent(Int.self, forKey: .threads)
+    }
+
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(family, forKey: .family)
+        try c.encode(Self.currentFormat, forKey: .format)
+        try c.encode(latentVersion, forKey: .latentVersion)
+        try c.encode(created, forKey: .created)
+        try c.encode(command, forKey: .command)
+        try c.encode(data, forKey: .data)
+        try c.encode(dataDescription, forKey: .dataDescription)
+        try c.encode(imageShape, forKey: .imageShape)
+        try c.encode(trainCount, forKey: .trainCount)
+        try c.encode(validationCount, forKey: .validationCount)
+        try c.encode(testCount, forKey: .testCount)
+        try c.encodeIfPresent(classCount, forKey: .classCount)
+        try c.encode(training, forKey: .training)
+        try model.encode(to: c.superEncoder(forKey: .model))
+        try c.encodeIfPresent(changes, forKey: .changes)
+        try c.encodeIfPresent(threads, forKey: .threads)
     }
 }
 

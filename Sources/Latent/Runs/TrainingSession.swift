@@ -46,7 +46,7 @@ public final class TrainingSession {
     public static func start(config: RunConfig, data: PreparedData, root: String, name: String,
                              explicitName: Bool) throws -> TrainingSession {
         var rng = RandomGenerator(seed: config.training.seed)
-        let model = try ModelRegistry.family(config.family).init(config: config, rng: &rng)
+        let model = try config.buildModel(rng: &rng)
         let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
         let lock = try RunLock(runPath: run.path)
         return TrainingSession(trainer: Trainer(run: run, data: data, model: model), rng: rng, lock: lock)
@@ -59,25 +59,15 @@ public final class TrainingSession {
         var run = try RunDirectory.open(nameOrPath, root: root)
         let lock = try RunLock(runPath: run.path)
         run.removeStaleTemporaries()
-        guard changes.refused.isEmpty else {
-            throw LatentError.invalidArgument("""
-                \(changes.refused.joined(separator: ", ")) would change the model, the data or the random stream of \
-                \(run.name); a resumed run keeps them. Start a new run (`latent train … --name NEW`) to change them.
-                """)
-        }
         // A run killed before its first checkpoint starts again from the beginning, exactly as it began.
         let checkpoint = FileManager.default.fileExists(atPath: run.lastCheckpoint)
             ? try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family) : nil
         let done = checkpoint?.epoch ?? 0
-        if let epochs = changes.epochs {
-            guard epochs >= 1, epochs <= TrainingCheckpoint.maxEpochs else {
-                throw LatentError.invalidArgument("--epochs must be in 1…\(TrainingCheckpoint.maxEpochs), got \(epochs)")
-            }
-            guard epochs >= done else {
-                throw LatentError.invalidArgument("--epochs \(epochs) is fewer than the \(done) epochs \(run.name) has already done")
-            }
+        let plan = try ModelRegistry.family(run.config.family).resumePlan(run.config, arguments: changes.arguments, runName: run.name)
+        guard plan.training.epochs >= done else {
+            throw LatentError.invalidArgument("--epochs \(plan.training.epochs) is fewer than the \(done) epochs \(run.name) has already done")
         }
-        let differences = changes.differences(from: run.config.training)
+        let differences = plan.differences
         if !differences.isEmpty && !changes.override {
             let list = differences.map { "\($0.flag) \($0.new) (the run has \($0.old))" }.joined(separator: ", ")
             throw LatentError.invalidArgument("""
@@ -89,9 +79,9 @@ public final class TrainingSession {
             throw LatentError.invalidArgument("\(run.name) stopped inside epoch \(done + 1); --batch can change only between epochs")
         }
         run = try run.updatingConfig { config in
-            if let epochs = changes.epochs { config.training.epochs = epochs }
+            config.training = plan.training
+            config.model = plan.model
             guard !differences.isEmpty else { return }
-            changes.apply(to: &config.training)
             config.changes = (config.changes ?? []) + differences.map { RunChange(afterEpoch: done, option: $0.flag, old: $0.old, new: $0.new) }
         }
         guard done <= run.config.training.epochs else {
@@ -102,7 +92,7 @@ public final class TrainingSession {
             throw LatentError.invalidArgument("the data of \(run.name) now have images of shape \(data.imageShape), the run was trained on \(run.config.imageShape)")
         }
         var rng = RandomGenerator(seed: run.config.training.seed)
-        let model = try ModelRegistry.family(run.config.family).init(config: run.config, rng: &rng)
+        let model = try run.config.buildModel(rng: &rng)
         var trainer = Trainer(run: run, data: data, model: model)
         if let checkpoint {
             try trainer.restore(checkpoint)

@@ -5,7 +5,6 @@ import Latent
 extension DataOptions.Scale: ExpressibleByArgument {}
 extension DataOptions.Binarization: ExpressibleByArgument {}
 extension CSVImages.LabelColumn: ExpressibleByArgument {}
-extension TrainingOptions.OptimizerKind: ExpressibleByArgument {}
 extension ReadOptions.Alpha: ExpressibleByArgument {}
 
 /// How files are decoded: CSV label column, PNG transparency, size limit.

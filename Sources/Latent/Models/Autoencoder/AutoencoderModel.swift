@@ -8,6 +8,9 @@
 public class AutoencoderModel: TrainableModel, SamplingModel, ReconstructingModel, LatentSpaceModel,
                                LikelihoodModel, FilterModel {
     public class var family: String { "ae" }
+    public class var summary: String { "Autoencoder with the VAE's MLP networks and a deterministic code; denoising and sparse forms." }
+    public class var defaultOptions: AutoencoderOptions { AutoencoderOptions() }
+    public class var optionSpecs: [OptionSpec<AutoencoderOptions>] { AutoencoderOptions.specs(mlp: true) }
     class var body: VAEArchitecture.Body { .mlp }
 
     public let encoder: Encoder
@@ -15,9 +18,8 @@ public class AutoencoderModel: TrainableModel, SamplingModel, ReconstructingMode
     public let pixels: PixelLikelihood
     public let optimizer: any Optimizer
     public let noise: InputNoise?
-    public let sparsity: Float
+    public let options: AutoencoderOptions
     public let latentSize: Int
-    let clipNorm: Float?
     let network: Module
 
     /// Holds encoder and decoder so checkpoints name them as the VAE does.
@@ -26,23 +28,29 @@ public class AutoencoderModel: TrainableModel, SamplingModel, ReconstructingMode
         init(_ e: Encoder, _ d: Decoder) { encoder = e; decoder = d }
     }
 
-    public required init(config: RunConfig, rng: inout RandomGenerator) throws {
-        var architecture = try VAEArchitecture.from(config, body: Self.body)
-        guard architecture.prior == .standard, architecture.conditionalClasses == nil else {
-            throw LatentError.invalidArgument("an autoencoder has no prior and no conditional form; use vae for --prior and --conditional")
-        }
-        architecture.conditionalClasses = nil
+    public required init(options: AutoencoderOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        let architecture = try VAEArchitecture(body: Self.body, network: options.network, context: context)
+        self.options = options
         encoder = Encoder(architecture, outputs: architecture.latent, rng: &rng)
         decoder = Decoder(architecture, rng: &rng)
-        pixels = PixelLikelihood(architecture, dataRange: config.data.scale)
-        noise = try config.model.noise.map(InputNoise.init)
-        sparsity = config.model.sparsity ?? 0
-        guard sparsity >= 0 else { throw LatentError.invalidArgument("--sparsity must not be negative") }
+        pixels = PixelLikelihood(architecture, dataRange: context.pixelRange)
+        noise = try options.noise.map(InputNoise.init)
         latentSize = architecture.latent
         network = Network(encoder, decoder)
-        optimizer = Self.makeOptimizer(network.parameters(), config.training)
-        clipNorm = config.training.clipNorm
+        optimizer = options.optimizer.make(network.parameters())
     }
+
+    public class func migrate(_ legacy: LegacyOptions) throws -> AutoencoderOptions {
+        var o = defaultOptions
+        o.network = try legacy.networkOptions(o.network)
+        o.noise = legacy.model.noise
+        o.sparsity = legacy.model.sparsity ?? 0
+        o.optimizer = try legacy.optimizerOptions()
+        return o
+    }
+
+    public var sparsity: Float { options.sparsity }
 
     /// Reconstruction NLL and the L1 penalty, per image, for input `input` and clean target `x`.
     func terms(_ input: Tensor, target x: Tensor) -> (loss: Tensor, reconstruction: Tensor, l1: Tensor) {
@@ -58,7 +66,7 @@ public class AutoencoderModel: TrainableModel, SamplingModel, ReconstructingMode
         let t = terms(input, target: batch)
         optimizer.zeroGrad()
         t.loss.backward()
-        if let clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
+        options.optimizer.clip(optimizer.parameters)
         optimizer.step()
         return [("loss", Double(t.loss.item)), ("reconstruction", Double(t.reconstruction.item)), ("code_l1", Double(t.l1.item))]
     }
@@ -116,5 +124,12 @@ public class AutoencoderModel: TrainableModel, SamplingModel, ReconstructingMode
 /// `conv-ae`: the autoencoder with the convolutional networks of W6.
 public final class ConvAutoencoderModel: AutoencoderModel {
     public override class var family: String { "conv-ae" }
+    public override class var summary: String { "Autoencoder with the convolutional networks of the conv-vae." }
+    public override class var defaultOptions: AutoencoderOptions {
+        var o = AutoencoderOptions()
+        o.network = .convolutional
+        return o
+    }
+    public override class var optionSpecs: [OptionSpec<AutoencoderOptions>] { AutoencoderOptions.specs(mlp: false) }
     override class var body: VAEArchitecture.Body { .conv }
 }

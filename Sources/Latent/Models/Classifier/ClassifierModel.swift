@@ -8,6 +8,9 @@ import Foundation
 /// MNIST-FID recipe, since no Inception weights can be had here.
 public final class ClassifierModel: TrainableModel, FeatureExtractor, LikelihoodModel {
     public static let family = "classifier"
+    public static let summary = "Small convolutional classifier whose features score samples (FID, KID, IS, precision/recall)."
+    public static var defaultOptions: ClassifierOptions { ClassifierOptions() }
+    public static var optionSpecs: [OptionSpec<ClassifierOptions>] { ClassifierOptions.specs }
     public static var defaultEpochs: Int { 10 }
     public static var primaryMetric: String { "val_accuracy" }
 
@@ -17,11 +20,12 @@ public final class ClassifierModel: TrainableModel, FeatureExtractor, Likelihood
     let imageShape: [Int]
     public let classes: Int
 
-    public init(config: RunConfig, rng: inout RandomGenerator) throws {
-        guard let classes = config.classCount, classes >= 2 else {
+    public init(options: ClassifierOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        guard let classes = context.classCount, classes >= 2 else {
             throw LatentError.invalidArgument("classifier: the data need labels with at least two classes")
         }
-        let shape = config.imageShape
+        let shape = context.imageShape
         guard shape.count == 3, shape[1] % 4 == 0, shape[2] % 4 == 0 else {
             throw LatentError.invalidArgument("classifier: image sides must be divisible by 4, got \(shape)")
         }
@@ -32,7 +36,13 @@ public final class ClassifierModel: TrainableModel, FeatureExtractor, Likelihood
                           Conv2d(32, 64, kernelSize: 4, stride: 2, padding: 1, rng: &rng), ReLU(), Flatten(),
                           Linear(64 * (shape[1] / 4) * (shape[2] / 4), 128, rng: &rng), ReLU())
         head = Linear(128, classes, rng: &rng)
-        optimizer = Self.makeOptimizer(body.parameters() + head.parameters(), config.training)
+        optimizer = options.optimizer.make(body.parameters() + head.parameters())
+    }
+
+    public static func migrate(_ legacy: LegacyOptions) throws -> ClassifierOptions {
+        var o = ClassifierOptions()
+        o.optimizer = try legacy.optimizerOptions()
+        return o
     }
 
     public var featureSize: Int { 128 }

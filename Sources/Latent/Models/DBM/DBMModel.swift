@@ -2,12 +2,13 @@ import Foundation
 
 /// The `dbm` family: a Deep Boltzmann Machine with two or more hidden layers,
 /// pretrained greedily (doubled inputs) and then trained jointly with
-/// mean-field positive phases and persistent Gibbs chains. Options read:
-/// hidden (≥ 2 sizes, default 500,1000), pretrain-epochs (5), cd-k (Gibbs
-/// sweeps per update, 1), learning rate (from --lr).
+/// mean-field positive phases and persistent Gibbs chains. Options: `DBMOptions`.
 public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, ReconstructingModel, FilterModel,
                              InpaintingModel, PartitionFunctionModel, PretrainingModel {
     public static let family = "dbm"
+    public static let summary = "Deep Boltzmann machine: greedy pretraining, then joint training with mean-field and persistent chains; AIS bound."
+    public static var defaultOptions: DBMOptions { DBMOptions() }
+    public static var optionSpecs: [OptionSpec<DBMOptions>] { DBMOptions.specs }
     public static var defaultEpochs: Int { 10 }
 
     public let dbm: DBM
@@ -18,18 +19,23 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     /// Pixel frequencies of the training data (see `RBMModel.pixelMeans`).
     var pixelMeans = RunningMean()
 
-    public init(config: RunConfig, rng: inout RandomGenerator) throws {
-        let hidden = config.model.hidden ?? [500, 1000]
-        guard hidden.count >= 2, hidden.allSatisfy({ $0 >= 1 }) else {
-            throw LatentError.invalidArgument("dbm: --hidden needs two or more positive layer sizes, e.g. 500,1000")
-        }
-        guard config.data.scale == .unit else { throw LatentError.invalidArgument("dbm: Bernoulli units need data in [0, 1] (--scale unit)") }
-        dbm = DBM(layers: [config.imageShape.reduce(1, *)] + hidden, rng: &rng)
-        learningRate = config.training.learningRate
-        gibbsSteps = config.model.gibbsSteps ?? 1
-        pretrainEpochs = config.model.pretrainEpochs ?? 5
-        batchSize = config.training.batchSize
-        guard gibbsSteps >= 1, pretrainEpochs >= 0 else { throw LatentError.invalidArgument("dbm: --cd-k must be positive, --pretrain-epochs not negative") }
+    public init(options: DBMOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        guard context.pixelRange == .unit else { throw LatentError.invalidArgument("dbm: Bernoulli units need data in [0, 1] (--scale unit)") }
+        dbm = DBM(layers: [context.pixelCount] + options.hidden, rng: &rng)
+        learningRate = options.learningRate
+        gibbsSteps = options.gibbsSteps
+        pretrainEpochs = options.pretrainEpochs
+        batchSize = context.batchSize
+    }
+
+    public static func migrate(_ legacy: LegacyOptions) throws -> DBMOptions {
+        var o = DBMOptions()
+        o.hidden = legacy.model.hidden ?? o.hidden
+        o.learningRate = legacy.training.learningRate
+        o.gibbsSteps = legacy.model.gibbsSteps ?? o.gibbsSteps
+        o.pretrainEpochs = legacy.model.pretrainEpochs ?? o.pretrainEpochs
+        return o
     }
 
     public func pretrain(_ data: PreparedData, rng: inout RandomGenerator) throws {

@@ -1,11 +1,12 @@
 import Foundation
 
-/// The `gan` family: the MLP GAN of workload W4. Options read: latent (20),
-/// hidden (the generator's widths, 256,512,1024; the discriminator mirrors
-/// them), loss (non-saturating), label-smoothing (0), d-steps (1), d-lr (--lr).
+/// The `gan` family: the MLP GAN of workload W4. Options: `GANOptions`.
 /// Adam with β₁ = 0.5 for both networks. Data default to [−1, 1].
 public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, DiagnosingModel {
     public class var family: String { "gan" }
+    public class var summary: String { "Generative adversarial network with MLP generator and discriminator (workload W4)." }
+    public class var defaultOptions: GANOptions { GANOptions() }
+    public class var optionSpecs: [OptionSpec<GANOptions>] { GANOptions.specs(mlp: true) }
     public static var defaultScale: DataOptions.Scale { .symmetric }
     public static var defaultEpochs: Int { 20 }
     public static var primaryMetric: String { "g_loss" }
@@ -14,35 +15,34 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
     let discriminatorSteps: Int
     var realSpread = RunningMean()
 
-    public required init(config: RunConfig, rng: inout RandomGenerator) throws {
-        guard config.data.scale == .symmetric else {
+    public required init(options: GANOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        guard context.pixelRange == .symmetric else {
             throw LatentError.invalidArgument("\(Self.family): the generator's tanh outputs [−1, 1]; train on --scale symmetric (the default for GANs)")
         }
-        let options = config.model
-        let latent = options.latent ?? Self.defaultLatent
-        guard latent >= 1 else { throw LatentError.invalidArgument("--latent must be positive") }
-        let kind = try options.ganLoss.map { name -> GeneratorLoss in
-            guard let k = GeneratorLoss(rawValue: name) else {
-                throw LatentError.invalidArgument("unknown --loss '\(name)'; choose non-saturating or minimax")
-            }
-            return k
-        } ?? .nonSaturating
-        let smoothing = options.labelSmoothing ?? 0
-        guard smoothing >= 0, smoothing < 0.5 else { throw LatentError.invalidArgument("--label-smoothing must be in [0, 0.5)") }
-        discriminatorSteps = options.discriminatorSteps ?? 1
-        guard discriminatorSteps >= 1 else { throw LatentError.invalidArgument("--d-steps must be positive") }
-        let (g, d) = try Self.networks(config, latent: latent, rng: &rng)
-        gan = GAN(generator: g, discriminator: d, latent: latent, learningRate: config.training.learningRate,
-                  discriminatorLearningRate: options.discriminatorLearningRate, loss: kind, labelSmoothing: smoothing)
+        discriminatorSteps = options.discriminatorSteps
+        let (g, d) = try Self.networks(options, context: context, rng: &rng)
+        gan = GAN(generator: g, discriminator: d, latent: options.latent, learningRate: options.learningRate,
+                  discriminatorLearningRate: options.discriminatorLearningRate, loss: options.loss, labelSmoothing: options.labelSmoothing)
     }
 
-    class var defaultLatent: Int { 20 }
+    public class func migrate(_ legacy: LegacyOptions) throws -> GANOptions {
+        let m = legacy.model
+        var o = defaultOptions
+        o.latent = m.latent ?? o.latent
+        if o.hidden != nil { o.hidden = m.hidden ?? o.hidden }
+        o.learningRate = legacy.training.learningRate
+        o.discriminatorLearningRate = m.discriminatorLearningRate
+        o.loss = try legacy.choice(m.ganLoss, "model.ganLoss", default: .nonSaturating)
+        o.labelSmoothing = m.labelSmoothing ?? 0
+        o.discriminatorSteps = m.discriminatorSteps ?? 1
+        return o
+    }
 
-    class func networks(_ config: RunConfig, latent: Int, rng: inout RandomGenerator) throws -> (Sequential, Sequential) {
-        let hidden = config.model.hidden ?? [256, 512, 1024]
-        guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else { throw LatentError.invalidArgument("--hidden sizes must be positive") }
-        let d = config.imageShape.reduce(1, *)
-        return (GANNetworks.mlpGenerator(latent: latent, hidden: hidden, outputs: d, rng: &rng),
+    class func networks(_ options: GANOptions, context: ModelContext, rng: inout RandomGenerator) throws -> (Sequential, Sequential) {
+        guard let hidden = options.hidden else { throw LatentError.invalidArgument("gan: the MLP networks need --hidden widths") }
+        let d = context.pixelCount
+        return (GANNetworks.mlpGenerator(latent: options.latent, hidden: hidden, outputs: d, rng: &rng),
                 GANNetworks.mlpDiscriminator(inputs: d, hidden: hidden.reversed(), rng: &rng))
     }
 
@@ -154,14 +154,22 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
 /// Latent default 64; the hidden widths are fixed by the architecture.
 public final class DCGANModel: GANModel {
     public override class var family: String { "dcgan" }
-    override class var defaultLatent: Int { 64 }
+    public override class var summary: String { "Deep convolutional GAN (Radford et al.; workload W5) for any image size with sides divisible by 4." }
+    public override class var defaultOptions: GANOptions {
+        var o = GANOptions()
+        o.latent = 64
+        o.hidden = nil
+        return o
+    }
+    public override class var optionSpecs: [OptionSpec<GANOptions>] { GANOptions.specs(mlp: false) }
 
-    override class func networks(_ config: RunConfig, latent: Int, rng: inout RandomGenerator) throws -> (Sequential, Sequential) {
-        let shape = config.imageShape
+    override class func networks(_ options: GANOptions, context: ModelContext, rng: inout RandomGenerator) throws -> (Sequential, Sequential) {
+        guard options.hidden == nil else { throw LatentError.invalidArgument("dcgan: the convolutional networks have no --hidden widths") }
+        let shape = context.imageShape
         guard shape.count == 3, shape[1] % 4 == 0, shape[2] % 4 == 0 else {
             throw LatentError.invalidArgument("dcgan needs image sides divisible by 4, got \(shape)")
         }
-        return (GANNetworks.dcganGenerator(latent: latent, imageShape: shape, rng: &rng),
+        return (GANNetworks.dcganGenerator(latent: options.latent, imageShape: shape, rng: &rng),
                 GANNetworks.dcganDiscriminator(imageShape: shape, rng: &rng))
     }
 }

@@ -1,9 +1,12 @@
 /// The `ppca` family: probabilistic PCA fitted in closed form at the end of
-/// each pass over the training data (one epoch is all it needs). Option read:
-/// latent (20). Samples and reconstructions show the noise-free mean W z + μ.
+/// each pass over the training data (one epoch is all it needs). Options:
+/// `PPCAOptions`. Samples and reconstructions show the noise-free mean W z + μ.
 public final class PPCAModel: TrainableModel, SamplingModel, ReconstructingModel, LatentSpaceModel,
                               LikelihoodModel, FilterModel, EpochEndingModel {
     public static let family = "ppca"
+    public static let summary = "Probabilistic PCA, fitted in closed form (Tipping & Bishop); one epoch is all it needs."
+    public static var defaultOptions: PPCAOptions { PPCAOptions() }
+    public static var optionSpecs: [OptionSpec<PPCAOptions>] { PPCAOptions.specs }
     public static var defaultEpochs: Int { 1 }
 
     let latent: Int
@@ -11,11 +14,18 @@ public final class PPCAModel: TrainableModel, SamplingModel, ReconstructingModel
     var statistics: ProbabilisticPCA.SufficientStatistics
     public private(set) var fitted: ProbabilisticPCA?
 
-    public init(config: RunConfig, rng: inout RandomGenerator) throws {
-        latent = config.model.latent ?? 20
-        dimension = config.imageShape.reduce(1, *)
-        guard latent >= 1, latent < dimension else { throw LatentError.invalidArgument("ppca: --latent must be between 1 and \(dimension - 1)") }
+    public init(options: PPCAOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        latent = options.latent
+        dimension = context.pixelCount
+        guard latent < dimension else { throw LatentError.invalidArgument("ppca: --latent must be between 1 and \(dimension - 1)") }
         statistics = ProbabilisticPCA.SufficientStatistics(dimension: dimension)
+    }
+
+    public static func migrate(_ legacy: LegacyOptions) throws -> PPCAOptions {
+        var o = PPCAOptions()
+        o.latent = legacy.model.latent ?? o.latent
+        return o
     }
 
     public var latentSize: Int { latent }

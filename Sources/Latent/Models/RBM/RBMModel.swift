@@ -1,12 +1,14 @@
 import Foundation
 
 /// The `rbm` family: a Bernoulli RBM trained by CD-k (default CD-1) or PCD-k.
-/// Options read: hidden (first value, default 100), gibbs-steps (1),
-/// persistent, momentum (0), weight-decay (0), schedule (constant | linear).
+/// Options: `RBMOptions`.
 /// Validation reports scikit-learn's pseudo-likelihood and the reconstruction error.
 public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, ReconstructingModel,
                              LikelihoodModel, FilterModel, InpaintingModel, PartitionFunctionModel {
     public static let family = "rbm"
+    public static let summary = "Bernoulli restricted Boltzmann machine trained by CD-k or PCD-k; AIS and exact log-likelihoods."
+    public static var defaultOptions: RBMOptions { RBMOptions() }
+    public static var optionSpecs: [OptionSpec<RBMOptions>] { RBMOptions.specs }
     public static var defaultEpochs: Int { 10 }
     public static var primaryMetric: String { "val_pseudo_likelihood" }
 
@@ -22,25 +24,29 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     /// lands far from anything the model was trained near, in gray spurious modes).
     var pixelMeans = RunningMean()
 
-    public init(config: RunConfig, rng: inout RandomGenerator) throws {
-        let hidden = config.model.hidden?.first ?? 100
-        let k = config.model.gibbsSteps ?? 1
-        guard hidden >= 1, k >= 1 else { throw LatentError.invalidArgument("rbm: --hidden and --gibbs-steps must be positive") }
-        rbm = RBM(visible: config.imageShape.reduce(1, *), hidden: hidden, rng: &rng)
-        negative = config.model.persistent == true ? .persistent(steps: k) : .contrastive(steps: k)
-        learningRate = config.training.learningRate
-        momentum = config.model.momentum ?? 0
-        weightDecay = config.model.weightDecay ?? 0
-        guard momentum >= 0, momentum < 1, weightDecay >= 0 else {
-            throw LatentError.invalidArgument("rbm: --momentum must be in [0, 1) and --weight-decay not negative")
-        }
-        switch config.model.schedule ?? "constant" {
-        case "constant": linearDecay = false
-        case "linear": linearDecay = true
-        case let other: throw LatentError.invalidArgument("rbm: unknown --schedule '\(other)' (constant or linear)")
-        }
-        guard config.data.scale == .unit else { throw LatentError.invalidArgument("rbm: Bernoulli units need data in [0, 1] (--scale unit)") }
-        epochs = config.training.epochs
+    public init(options: RBMOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        guard context.pixelRange == .unit else { throw LatentError.invalidArgument("rbm: Bernoulli units need data in [0, 1] (--scale unit)") }
+        rbm = RBM(visible: context.pixelCount, hidden: options.hidden, rng: &rng)
+        negative = options.persistent ? .persistent(steps: options.gibbsSteps) : .contrastive(steps: options.gibbsSteps)
+        learningRate = options.learningRate
+        momentum = options.momentum
+        weightDecay = options.weightDecay
+        linearDecay = options.schedule == .linear
+        epochs = context.epochs
+    }
+
+    public static func migrate(_ legacy: LegacyOptions) throws -> RBMOptions {
+        let m = legacy.model
+        var o = RBMOptions()
+        o.hidden = m.hidden?.first ?? o.hidden
+        o.learningRate = legacy.training.learningRate
+        o.gibbsSteps = m.gibbsSteps ?? o.gibbsSteps
+        o.persistent = m.persistent ?? false
+        o.momentum = m.momentum ?? 0
+        o.weightDecay = m.weightDecay ?? 0
+        o.schedule = try legacy.choice(m.schedule, "model.schedule", default: .constant)
+        return o
     }
 
     public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {

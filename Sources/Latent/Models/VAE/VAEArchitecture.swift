@@ -61,43 +61,36 @@ public struct VAEArchitecture: Codable, Sendable, Equatable {
         self.conditionalClasses = conditionalClasses
     }
 
-    /// Reads the architecture from a run configuration, checking every choice.
-    public static func from(_ config: RunConfig, body: Body) throws -> VAEArchitecture {
-        let m = config.model
-        var a = VAEArchitecture(body: body, imageShape: config.imageShape, latent: m.latent ?? 20, hidden: m.hidden ?? [512, 256])
-        guard a.latent >= 1, a.hidden.allSatisfy({ $0 >= 1 }), !a.hidden.isEmpty else {
-            throw LatentError.invalidArgument("--latent and every --hidden size must be positive")
+    /// The architecture for `network` on images of `context`, checking what
+    /// depends on the data (labels for a conditional model, sides divisible by 4
+    /// for the convolutional body, gray levels for the categorical likelihood).
+    ///
+    /// ```swift
+    /// let a = try VAEArchitecture(body: .mlp, network: NetworkOptions(), context: ModelContext(imageShape: [1, 28, 28]))
+    /// ```
+    public init(body: Body, network: NetworkOptions, prior: PriorKind = .standard, components: Int? = nil, conditional: Bool = false,
+                context: ModelContext) throws {
+        guard (body == .mlp) == (network.hidden != nil) else {
+            throw LatentError.invalidArgument(body == .mlp ? "the MLP networks need --hidden widths" : "the convolutional networks have no --hidden widths")
         }
-        if let l = m.likelihood {
-            guard let v = Likelihood(rawValue: l) else {
-                throw LatentError.invalidArgument("unknown likelihood '\(l)'; choose \(Likelihood.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            a.likelihood = v
-        }
-        if let p = m.prior {
-            guard let v = PriorKind(rawValue: p) else {
-                throw LatentError.invalidArgument("unknown prior '\(p)'; choose \(PriorKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            a.prior = v
-        }
-        a.components = m.components ?? 10
-        a.gaussianStd = m.gaussianStd ?? 0.1
-        guard a.components >= 1 else { throw LatentError.invalidArgument("--components must be positive") }
-        guard a.gaussianStd > 0 else { throw LatentError.invalidArgument("--gaussian-std must be positive") }
-        if m.conditional == true {
-            let classes = config.classCount ?? 0
+        self.init(body: body, imageShape: context.imageShape, latent: network.latent, hidden: network.hidden ?? [],
+                  likelihood: network.likelihood, gaussianStd: network.gaussianStd ?? NetworkOptions.defaultGaussianStd,
+                  prior: prior, components: components ?? VAEOptions.defaultComponents)
+        if conditional {
+            let classes = context.classCount ?? 0
             guard classes >= 2 else { throw LatentError.invalidArgument("--conditional needs labelled data with at least two classes") }
-            a.conditionalClasses = classes
-            if a.prior == .vamp { throw LatentError.invalidArgument("the VampPrior needs an unconditional encoder; use --prior standard or mog with --conditional") }
+            guard prior != .vamp else {
+                throw LatentError.invalidArgument("the VampPrior needs an unconditional encoder; use --prior standard or mog with --conditional")
+            }
+            conditionalClasses = classes
         }
         if body == .conv {
-            guard a.imageShape.count == 3, a.imageShape[1] % 4 == 0, a.imageShape[2] % 4 == 0 else {
-                throw LatentError.invalidArgument("the convolutional networks need image sides divisible by 4, got \(a.imageShape)")
+            guard imageShape.count == 3, imageShape[1] % 4 == 0, imageShape[2] % 4 == 0 else {
+                throw LatentError.invalidArgument("the convolutional networks need image sides divisible by 4, got \(imageShape)")
             }
         }
-        if a.likelihood == .categorical && config.data.binarize != .none {
+        if likelihood == .categorical && context.binarized {
             throw LatentError.invalidArgument("the categorical likelihood models 256 gray levels; do not binarize the data")
         }
-        return a
     }
 }

@@ -2,31 +2,43 @@ import Foundation
 
 /// The `vae` and `conv-vae` families: a `VAE` with its optimizer, β-weighted
 /// KL with optional linear warm-up, and everything the commands ask of it.
-///
-/// Options read: latent (20), hidden (512,256; MLP only), likelihood
-/// (bernoulli), gaussian-std (0.1), prior (standard), components (10),
-/// beta (1), warmup (0 epochs), conditional (off).
+/// Options: `VAEOptions`.
 public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, LatentSpaceModel,
                        LikelihoodModel, FilterModel, ConditionalSamplingModel {
     public class var family: String { "vae" }
+    public class var summary: String { "Variational autoencoder with MLP encoder and decoder; three priors, four likelihoods, β and warm-up, conditional form." }
+    public class var defaultOptions: VAEOptions { VAEOptions() }
+    public class var optionSpecs: [OptionSpec<VAEOptions>] { VAEOptions.specs(mlp: true) }
     class var body: VAEArchitecture.Body { .mlp }
 
     public let vae: VAE
     public let optimizer: any Optimizer
-    public let beta: Float
-    public let warmupEpochs: Int
-    let clipNorm: Float?
+    public let options: VAEOptions
 
-    public required init(config: RunConfig, rng: inout RandomGenerator) throws {
-        let architecture = try VAEArchitecture.from(config, body: Self.body)
-        beta = config.model.beta ?? 1
-        warmupEpochs = config.model.warmup ?? 0
-        guard beta >= 0, warmupEpochs >= 0 else { throw LatentError.invalidArgument("--beta and --warmup must not be negative") }
-        let range = config.data.scale
-        vae = VAE(architecture, dataRange: range, rng: &rng)
-        optimizer = Self.makeOptimizer(vae.parameters(), config.training)
-        clipNorm = config.training.clipNorm
+    public required init(options: VAEOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        let architecture = try VAEArchitecture(body: Self.body, network: options.network, prior: options.prior, components: options.components,
+                                               conditional: options.conditional, context: context)
+        self.options = options
+        vae = VAE(architecture, dataRange: context.pixelRange, rng: &rng)
+        optimizer = options.optimizer.make(vae.parameters())
     }
+
+    public class func migrate(_ legacy: LegacyOptions) throws -> VAEOptions {
+        var o = defaultOptions
+        let m = legacy.model
+        o.network = try legacy.networkOptions(o.network)
+        o.prior = try legacy.choice(m.prior, "model.prior", default: .standard)
+        o.components = o.prior == .standard ? nil : m.components
+        o.beta = m.beta ?? o.beta
+        o.warmup = m.warmup ?? o.warmup
+        o.conditional = m.conditional ?? false
+        o.optimizer = try legacy.optimizerOptions()
+        return o
+    }
+
+    public var beta: Float { options.beta }
+    public var warmupEpochs: Int { options.warmup }
 
     public var latentSize: Int { vae.latentSize }
     public var conditionalClasses: Int? { vae.architecture.conditionalClasses }
@@ -42,7 +54,7 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
         let terms = vae.negativeELBO(batch, classes: classesIfConditional(labels), beta: weight, rng: &rng)
         optimizer.zeroGrad()
         terms.objective.backward()
-        if let clipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clipNorm) }
+        options.optimizer.clip(optimizer.parameters)
         optimizer.step()
         var metrics: [(String, Double)] = [("loss", Double(terms.loss.item)), ("reconstruction", Double(terms.reconstruction.item)),
                                            ("kl", Double(terms.kl.item))]
@@ -126,5 +138,12 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
 /// `conv-vae`: the same model with the convolutional encoder and decoder of workload W6.
 public final class ConvVAEModel: VAEModel {
     public override class var family: String { "conv-vae" }
+    public override class var summary: String { "Variational autoencoder with the convolutional encoder and decoder of workload W6." }
+    public override class var defaultOptions: VAEOptions {
+        var o = VAEOptions()
+        o.network = .convolutional
+        return o
+    }
+    public override class var optionSpecs: [OptionSpec<VAEOptions>] { VAEOptions.specs(mlp: false) }
     override class var body: VAEArchitecture.Body { .conv }
 }

@@ -1,0 +1,37 @@
+/// The options of the `gan` (MLP) and `dcgan` families. Both networks use
+/// Adam with β₁ = 0.5.
+///
+/// ```swift
+/// var o = GANModel.defaultOptions
+/// o.latent = 10
+/// o.labelSmoothing = 0.1
+/// o.discriminatorLearningRate = 2e-4
+/// ```
+public struct GANOptions: FamilyOptions, Equatable {
+    public var latent = 20
+    /// The generator's hidden widths (the discriminator mirrors them); nil for the convolutional networks.
+    public var hidden: [Int]? = [256, 512, 1024]
+    /// The generator's learning rate (and the discriminator's unless it has its own).
+    public var learningRate: Float = 1e-3
+    /// The discriminator's own learning rate (nil: the generator's).
+    public var discriminatorLearningRate: Float?
+    public var loss: GeneratorLoss = .nonSaturating
+    /// One-sided label smoothing: the real label is 1 − s.
+    public var labelSmoothing: Float = 0
+    /// Discriminator steps per generator step.
+    public var discriminatorSteps = 1
+
+    public init() {}
+
+    public static func specs(mlp: Bool) -> [OptionSpec<GANOptions>] {
+        var specs: [OptionSpec<GANOptions>] = [.count("latent", \.latent, "Latent dimensions of the generator's noise.")]
+        if mlp { specs.append(.counts("hidden", \.hidden, "The generator's hidden widths, comma-separated (the discriminator mirrors them).")) }
+        return specs + [
+            OptionSpec.number("lr", \.learningRate, "Learning rate (both networks unless --d-lr).", .positive).resumable(),
+            OptionSpec.number("d-lr", \.discriminatorLearningRate, "The discriminator's learning rate (default: --lr).", .positive).resumable(),
+            .choice("loss", \.loss, "Generator loss: non-saturating, or minimax."),
+            .number("label-smoothing", \.labelSmoothing, "One-sided label smoothing (real label 1 − s).", .from(0, below: 0.5)),
+            .count("d-steps", \.discriminatorSteps, "Discriminator steps per generator step."),
+        ]
+    }
+}

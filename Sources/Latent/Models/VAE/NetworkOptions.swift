@@ -1,0 +1,56 @@
+/// The encoder/decoder shape and pixel likelihood that the VAE and the
+/// autoencoder share, so one of each with the same options compare one to one.
+///
+/// ```swift
+/// var network = NetworkOptions()
+/// network.latent = 2
+/// network.likelihood = .gaussian
+/// network.gaussianStd = 0.2
+/// ```
+public struct NetworkOptions: Codable, Sendable, Equatable {
+    /// Latent dimensions.
+    public var latent = 20
+    /// Hidden widths of the MLP encoder (the decoder mirrors them); nil for the convolutional body.
+    public var hidden: [Int]? = [512, 256]
+    public var likelihood: Likelihood = .bernoulli
+    /// Standard deviation of the fixed Gaussian likelihood (nil: 0.1); only `.gaussian` has one.
+    public var gaussianStd: Float?
+
+    public static let defaultGaussianStd: Float = 0.1
+
+    public init() {}
+
+    /// The options of the convolutional body (no hidden widths).
+    public static var convolutional: NetworkOptions {
+        var n = NetworkOptions()
+        n.hidden = nil
+        return n
+    }
+
+    /// `--latent`, `--hidden` (MLP bodies only), `--likelihood`, `--gaussian-std`.
+    public static func specs(mlp: Bool) -> [OptionSpec<NetworkOptions>] {
+        var specs: [OptionSpec<NetworkOptions>] = [.count("latent", \.latent, "Latent dimensions.")]
+        if mlp {
+            specs.append(.counts("hidden", \.hidden, "Hidden layer widths, comma-separated (the decoder mirrors them)."))
+        }
+        specs.append(.choice("likelihood", \.likelihood,
+                             "Decoder likelihood: bernoulli, gaussian (fixed --gaussian-std), gaussian-learned, categorical (256 levels)."))
+        specs.append(OptionSpec.number("gaussian-std", \.gaussianStd, "Standard deviation of the fixed Gaussian likelihood (default \(defaultGaussianStd)).", .positive)
+            .only { $0.likelihood == .gaussian ? nil : "--likelihood gaussian" })
+        return specs
+    }
+}
+
+extension OptionSpec {
+    /// Positive whole numbers separated by commas, or unset.
+    public static func counts(_ name: String, _ path: WritableKeyPath<Options, [Int]?>, _ help: String, minCount: Int = 1) -> OptionSpec {
+        let list = OptionSpec<[Int]>.counts(name, \.self, help, minCount: minCount)
+        return OptionSpec(name: name, valueName: list.valueName, help: help,
+                          read: { $0[keyPath: path].flatMap(list.read) },
+                          write: { options, text in
+                              var values: [Int] = []
+                              try list.write(&values, text)
+                              options[keyPath: path] = values
+                          })
+    }
+}
