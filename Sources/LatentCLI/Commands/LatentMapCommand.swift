@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import Latent
 
-extension LatentMapOptions.Method: ExpressibleByArgument {}
-
 struct LatentMapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent-map",
