@@ -107,3 +107,15 @@ public struct ImageGrid {
         return grid.render()
     }
 }
+
+extension ImageGrid {
+    /// Columns that make `count` images a near-square grid (⌈√count⌉, at least 1).
+    ///
+    /// ```swift
+    /// ImageGrid.squareColumns(16)   // 4
+    /// ImageGrid.squareColumns(17)   // 5
+    /// ```
+    public static func squareColumns(_ count: Int) -> Int {
+        Swift.max(1, Int(Double(count).squareRoot().rounded(.up)))
+    }
+}

@@ -19,16 +19,6 @@ struct FiltersCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (run, model) = try loadRun(target)
-        let f = try require(model, (any FilterModel).self, family: run.config.family, command: "filters",
-                            supportedBy: "RBM, DBM, VAE and AE")
-        guard layer >= 1, layer <= f.filterLayers else {
-            throw CommandFailure("--layer must be between 1 and \(f.filterLayers) for this model, got \(layer)")
-        }
-        let weights = try f.filters(layer: layer)
-        let shown = weights.rows(0..<Swift.min(n, weights.shape[0]))
-        let path = output ?? run.image("filters-layer\(layer).png")
-        try ImageGrid.filters(shown, imageShape: run.config.imageShape, scale: 2).write(to: path)
-        print(path)
+        print(try openRun(target).filters(FilterOptions(layer: layer, count: n)).write(to: output))
     }
 }

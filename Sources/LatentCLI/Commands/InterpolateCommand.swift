@@ -20,7 +20,7 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Index of the first test image.") var from: Int?
     @Option(help: "Index of the second test image.") var to: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Conditional models: the class to decode with.") var `class`: Int?
+    @Option(help: "Conditional models: the class to decode with (default with --from: that image's class).") var `class`: Int?
     @Option(help: "Output PNG (default: the run's images/interpolate.png).") var output: String?
 
     func validate() throws {
@@ -33,39 +33,7 @@ struct InterpolateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (run, model) = try loadRun(target)
-        let latentModel = try require(model, (any LatentSpaceModel).self, family: run.config.family, command: "interpolate",
-                                      supportedBy: "VAE, AE, GAN and DCGAN")
-        var rng = RandomGenerator(seed: seed)
-        let ends: (Tensor, Tensor)
-        var decodeClass = `class`
-        if from != nil || to != nil {
-            guard let from, let to else { throw CommandFailure("give both --from and --to") }
-            let test = try testImages(run)
-            guard from < test.images.shape[0], to < test.images.shape[0] else {
-                throw CommandFailure("--from and --to must be test indices below \(test.images.shape[0]), got \(from) and \(to)")
-            }
-            let codes = try latentModel.encode(test.images.gatherRows([from, to]), labels: [test.labels[from], test.labels[to]])
-            ends = (codes.rows(0..<1), codes.rows(1..<2))
-            if decodeClass == nil { decodeClass = test.labels[from] }
-        } else {
-            let a = Tensor.normal([pairs, latentModel.latentSize], rng: &rng)
-            let b = Tensor.normal([pairs, latentModel.latentSize], rng: &rng)
-            ends = (a, b)
-        }
-        let rows = ends.0.shape[0]
-        var codes: [Tensor] = []
-        for r in 0..<rows {
-            let a = ends.0.rows(r..<(r + 1)), b = ends.1.rows(r..<(r + 1))
-            for s in 0..<steps {
-                let t = Float(s) / Float(steps - 1)
-                codes.append(a * (1 - t) + b * t)
-            }
-        }
-        let all = Tensor.concatenate(codes, axis: 0)
-        let images = display(try latentModel.decode(all, labels: decodeClass.map { Array(repeating: $0, count: all.shape[0]) }), run)
-        let path = output ?? run.image("interpolate.png")
-        try ImageGrid(images: images, columns: steps).render().write(to: path)
-        print(path)
+        let options = InterpolationOptions(steps: steps, pairs: pairs, from: from, to: to, seed: seed, classLabel: `class`)
+        print(try openRun(target).interpolate(options).write(to: output))
     }
 }

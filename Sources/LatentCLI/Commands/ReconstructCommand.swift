@@ -16,21 +16,11 @@ struct ReconstructCommand: ParsableCommand {
     func validate() throws { try Check.atLeast(n, 1, "--n") }
 
     func run() throws {
-        let (run, model) = try loadRun(target)
-        let rec = try require(model, (any ReconstructingModel).self, family: run.config.family, command: "reconstruct",
-                              supportedBy: "VAE, AE, PPCA, RBM and DBM")
-        let test = try testImages(run)
-        let count = Swift.min(n, test.images.shape[0])
-        let real = test.images.rows(0..<count)
-        var rng = RandomGenerator(seed: 1)
-        let back = try rec.reconstruct(real, labels: Array(test.labels.prefix(count)), rng: &rng)
-        let columns = Swift.max(1, Int(Double(real.shape[0]).squareRoot().rounded(.up)))
-        let path = output ?? run.image("reconstruct-test.png")
-        try ImageGrid.sideBySide([display(real, run), display(back, run)], captions: ["real", "reconstructed"],
-                                 columns: columns, scale: 2).write(to: path)
-        let mse = withoutGradient { Loss.meanSquaredError(back, real).item }
-        if json { return writeJSON(["run": run.name, "images": real.shape[0], "mse_per_pixel": Double(mse), "grid": path]) }
+        let run = try openRun(target)
+        let result = try run.reconstruct(ReconstructionOptions(count: n))
+        let path = try result.write(to: output)
+        if json { return writeJSON(["run": run.name, "images": result.count, "mse_per_pixel": result.meanSquaredError, "grid": path]) }
         print(path)
-        print(String(format: "mean squared error per pixel: %.5f", mse))
+        print(String(format: "mean squared error per pixel: %.5f", result.meanSquaredError))
     }
 }
