@@ -19,8 +19,9 @@ extension RunConfig {
         if let c = t.clipNorm { guard c.isFinite, c > 0 else { throw refuse("training.clipNorm", c, "a finite number > 0") } }
         guard t.imageEvery >= 0 else { throw refuse("training.imageEvery", t.imageEvery, "≥ 0") }
         if let f = t.divergenceFactor { guard f.isFinite, f == 0 || f > 1 else { throw refuse("training.divergenceFactor", f, "0 (off) or a number > 1") } }
-        guard data.validation >= 0 else { throw refuse("data.validation", data.validation, "≥ 0") }
+        if let v = data.validation { guard v >= 0 else { throw refuse("data.validation", v, "≥ 0") } }
         if let l = data.limit { guard l >= 1 else { throw refuse("data.limit", l, "≥ 1") } }
+        if let l = data.testLimit { guard l >= 1 else { throw refuse("data.testLimit", l, "≥ 1") } }
         if let m = data.maxBytes { guard m >= 1 else { throw refuse("data.maxBytes", m, "≥ 1") } }
         guard imageShape.count == 3, imageShape.allSatisfy({ (1...65_536).contains($0) }) else {
             throw refuse("imageShape", imageShape, "[channels, height, width], each 1…65536")
