@@ -23,7 +23,7 @@ public struct PreparedData: Sendable {
 
     /// Loads `options.source` and splits it: validation images drawn from the
     /// training split (seeded by `options.seed`), then `limit` training images,
-    /// and the test split cut to `testLimit` images by `testSubset`.
+    /// and the test split cut to `testLimit` images by `fixedSubset`.
     public static func load(_ options: DataOptions) throws -> PreparedData {
         let source = try DatasetRegistry.load(options.source, reading: options.reading)
         var rng = RandomGenerator(seed: options.seed)
