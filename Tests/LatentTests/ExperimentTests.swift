@@ -50,18 +50,11 @@ struct ExperimentFixture {
         return try PreparedData.load(options)
     }
 
-    func config(_ family: String, _ data: PreparedData, latent: Int, conditional: Bool) -> RunConfig {
-        var t = TrainingOptions()
-        t.epochs = 2
-        t.batchSize = 16
-        t.learningRate = family == "rbm" ? 0.05 : 2e-3
-        t.imageEvery = 0
-        var m = ModelOptions()
-        m.latent = latent
-        m.hidden = family == "dbm" ? [12, 8] : [16]
-        m.pretrainEpochs = 1
-        m.conditional = conditional ? true : nil
-        return RunConfig(family: family, command: ["test"], data: data, training: t, model: m)
+    func config(_ family: String, _ data: PreparedData, latent: Int, conditional: Bool) throws -> RunConfig {
+        var options = [("epochs", "2"), ("batch", "16"), ("lr", family == "rbm" ? "0.05" : "2e-3"), ("image-every", "0"),
+                       ("latent", "\(latent)"), ("hidden", family == "dbm" ? "12,8" : "16"), ("pretrain-epochs", "1")]
+        if conditional { options.append(("conditional", "true")) }
+        return try testConfig(family, data: data, options)
     }
 
     /// A run of `family` trained for two epochs in a fresh runs folder, opened as `latent sample` opens it.
@@ -78,10 +71,10 @@ struct ExperimentFixture {
     /// A run folder of `family` with a freshly built (untrained) model.
     func untrained(_ family: String) throws -> TrainedRun {
         let data = try data(scale: ModelRegistry.family(family).defaultScale)
-        let config = config(family, data, latent: 2, conditional: false)
+        let config = try config(family, data, latent: 2, conditional: false)
         let directory = try RunDirectory.create(root: tmp.file("runs"), name: family, config: config)
         var rng = RandomGenerator(seed: 1)
-        return TrainedRun(directory: directory, model: try ModelRegistry.family(family).init(config: config, rng: &rng), epoch: 0)
+        return TrainedRun(directory: directory, model: try config.buildModel(rng: &rng), epoch: 0)
     }
 }
 

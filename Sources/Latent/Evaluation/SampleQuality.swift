@@ -76,7 +76,7 @@ public enum SampleQuality {
             let g = Tensor.gemm(x, transA: false, y, transB: true).scalars
             let cols = y.shape[0]
             var s = 0.0
-            for (idx, v) in g.enumerated() where !(skipDiagonal && idx / cols == idx % cols) { s += Foundation.pow(Double(v) / d + 1, 3) }
+            for (idx, v) in g.enumerated() where !(skipDiagonal && idx / cols == idx % cols) { let t = Double(v) / d + 1; s += t * t * t }
             return s
         }
         let (m, n) = (Double(a.shape[0]), Double(b.shape[0]))
@@ -115,5 +115,59 @@ public enum SampleQuality {
             return Double(d.filter { row in row.indices.contains { row[$0] <= r[$0] } }.count) / Double(points.shape[0])
         }
         return (coverage(generated, of: real, radii: radii(real)), coverage(real, of: generated, radii: radii(generated)))
+    }
+
+    /// A mean over random draws and its sample standard deviation.
+    public struct Spread: Codable, Sendable, Equatable {
+        public var mean: Double
+        public var standardDeviation: Double
+        public var draws: Int
+
+        public init(mean: Double, standardDeviation: Double, draws: Int) {
+            self.mean = mean
+            self.standardDeviation = standardDeviation
+            self.draws = draws
+        }
+
+        init(_ values: [Double]) {
+            let (m, sd) = meanAndDeviation(values)
+            self.init(mean: m, standardDeviation: sd, draws: values.count)
+        }
+    }
+
+    /// KID as usually reported: the unbiased estimate on `subsets` pairs of
+    /// random subsets of `size` rows (drawn without replacement within each
+    /// subset), as mean ± standard deviation (Bińkowski et al. 2018 use 100 of 1,000).
+    public static func kernelDistance(_ a: Tensor, _ b: Tensor, subsets: Int, size: Int, rng: inout RandomGenerator) -> Spread {
+        let m = Swift.min(size, a.shape[0], b.shape[0])
+        precondition(m >= 2 && subsets >= 1, "KID needs subsets of at least two rows")
+        return Spread((0..<subsets).map { _ in
+            kernelDistance(a.gatherRows(Array(rng.permutation(a.shape[0]).prefix(m))),
+                           b.gatherRows(Array(rng.permutation(b.shape[0]).prefix(m))))
+        })
+    }
+
+    /// The real-vs-real floor of FID: the Fréchet distance between the two
+    /// halves of a random split of `real`, over `draws` random splits. Random
+    /// halves, because the two halves of a file in its own order need not come
+    /// from one distribution (MNIST's test file does not).
+    public static func frechetDistanceFloor(_ real: Tensor, draws: Int, rng: inout RandomGenerator) throws -> Spread {
+        let half = real.shape[0] / 2
+        precondition(half >= 2 && draws >= 1, "the FID floor needs at least four real rows")
+        return Spread(try (0..<draws).map { _ in
+            let order = rng.permutation(real.shape[0])
+            return try frechetDistance(real.gatherRows(Array(order[..<half])), real.gatherRows(Array(order[half..<(2 * half)])))
+        })
+    }
+
+    /// The real-vs-real floor of KID: for each of `subsets` draws, two disjoint
+    /// random subsets of `real` of at most `size` rows each.
+    public static func kernelDistanceFloor(_ real: Tensor, subsets: Int, size: Int, rng: inout RandomGenerator) -> Spread {
+        let m = Swift.min(size, real.shape[0] / 2)
+        precondition(m >= 2 && subsets >= 1, "the KID floor needs at least four real rows")
+        return Spread((0..<subsets).map { _ in
+            let order = rng.permutation(real.shape[0])
+            return kernelDistance(real.gatherRows(Array(order[..<m])), real.gatherRows(Array(order[m..<(2 * m)])))
+        })
     }
 }

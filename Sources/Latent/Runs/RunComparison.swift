@@ -64,22 +64,3 @@ public struct RunComparison {
         return [folder + "/compare.md", folder + "/compare.html", folder + "/curves.svg"]
     }
 }
-
-/// Scores from `latent evaluate`, kept in the run's evaluation.json so that
-/// reports and comparisons can show them; later results replace earlier ones of the same name.
-public enum RunEvaluation {
-    public static func path(_ run: RunDirectory) -> String { run.path + "/evaluation.json" }
-
-    public static func load(_ run: RunDirectory) -> [String: Double] {
-        guard let data = FileManager.default.contents(atPath: path(run)),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return object.compactMapValues { $0 as? Double }
-    }
-
-    public static func merge(_ values: [String: Double], into run: RunDirectory) throws {
-        var all = load(run)
-        for (k, v) in values where v.isFinite { all[k] = v }
-        let data = try JSONSerialization.data(withJSONObject: all, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(data, to: URL(fileURLWithPath: path(run)))
-    }
-}

@@ -22,8 +22,9 @@ extension RunConfig {
         } catch LatentError.invalidArgument(let message) {
             throw LatentError.invalidFile(path: path, reason: "in 'model': " + message)
         }
-        guard data.validation >= 0 else { throw refuse("data.validation", data.validation, "≥ 0") }
+        if let v = data.validation { guard v >= 0 else { throw refuse("data.validation", v, "≥ 0") } }
         if let l = data.limit { guard l >= 1 else { throw refuse("data.limit", l, "≥ 1") } }
+        if let l = data.testLimit { guard l >= 1 else { throw refuse("data.testLimit", l, "≥ 1") } }
         if let m = data.maxBytes { guard m >= 1 else { throw refuse("data.maxBytes", m, "≥ 1") } }
         guard imageShape.count == 3, imageShape.allSatisfy({ (1...65_536).contains($0) }) else {
             throw refuse("imageShape", imageShape, "[channels, height, width], each 1…65536")

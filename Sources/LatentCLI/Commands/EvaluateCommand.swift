@@ -6,11 +6,17 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Score a trained model on the test split (nats per image).",
-        discussion: "Example:\n  latent evaluate vae-fashion-mnist --nll-samples 1000 --limit 1000 --json")
+        discussion: """
+        Every score is saved in the run's evaluation.json with the split and the number of images it used; \
+        the scores of one evaluation (−ELBO and IS-NLL, FID and its floor) always share their images.
+        Example:
+          latent evaluate vae-fashion-mnist --nll-samples 1000 --test-limit 1000 --json
+        """)
 
     @OptionGroup var target: RunArgument
     @Option(help: "Importance samples per image for the NLL (0: skip).") var nllSamples = 0
-    @Option(help: "Score only the first N test images.") var limit: Int?
+    @Option(help: "Score at most N test images: a fixed random subset, the same for every run (default: all; --representation: 2,000).") var testLimit: Int?
+    @Option(help: "--representation and --ais: use at most N training images (the probe's training set, the AIS base rates).") var limit: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 2
     @Flag(help: "RBM/DBM: estimate log Z by annealed importance sampling and report the test log-likelihood (or bound).") var ais = false
     @Flag(help: "Fréchet distance in the feature classifier's space.") var fid = false
@@ -24,78 +30,63 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
 
+    var samplesWanted: Bool { fid || kid || inceptionScore || precisionRecall }
+
     func validate() throws {
         try Check.atLeast(nllSamples, 0, "--nll-samples", maximum: 1_000_000)
+        try Check.atLeast(testLimit, 1, "--test-limit", maximum: Int.max)
         try Check.atLeast(limit, 1, "--limit", maximum: Int.max)
         try Check.atLeast(samples, 10, "--samples", maximum: 1_000_000)
         try Check.atLeast(aisChains, 2, "--ais-chains", maximum: 1_000_000)
         try Check.atLeast(aisSteps, 0, "--ais-steps")
+        if limit != nil && !(ais || representation) {
+            throw ValidationError("--limit counts training images, which only --ais and --representation use; for fewer test images give --test-limit N")
+        }
     }
 
     func run() throws {
         let (run, model) = try loadRun(target)
         if ais { return try evaluateAIS(run, model) }
-        if fid || kid || inceptionScore || precisionRecall { return try evaluateSamples(run, model) }
+        if samplesWanted { return try evaluateSamples(run, model) }
         if representation { return try evaluateRepresentation(run, model) }
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
                                  supportedBy: "VAE, AE, PPCA, RBM, DBM and classifiers")
-        var (test, labels) = try testImages(run)
-        if let limit {
-            let count = Swift.min(limit, test.shape[0])
-            test = test.rows(0..<count)
-            labels = Array(labels.prefix(count))
+        let result = try LikelihoodEvaluation.evaluate(run, model: scorer, options: .init(
+            nllSamples: nllSamples, testLimit: testLimit, seed: seed, progress: !json))
+        if json {
+            var record: [String: Any] = ["run": run.name, "split": "test", "test_images": result.images]
+            if nllSamples > 0 { record["nll_samples"] = nllSamples }
+            for m in result.metrics { record[m.name] = m.value }
+            return writeJSON(record)
         }
-        var rng = RandomGenerator(seed: seed)
-        // In chunks, so a long importance-sampling run shows progress; every metric is a mean per image.
-        let progress = Progress("evaluate", total: test.shape[0])
-        progress.quiet = json
-        var sums: [String: Double] = [:], order: [String] = []
-        for indices in MiniBatches(count: test.shape[0], batchSize: nllSamples > 0 ? 100 : 2_000) {
-            for (k, v) in scorer.likelihoodMetrics(test.gatherRows(indices), labels: indices.map { labels[$0] },
-                                                   nllSamples: nllSamples, rng: &rng) {
-                if sums[k] == nil { order.append(k) }
-                sums[k, default: 0] += v * Double(indices.count)
-            }
-            progress.advance(by: indices.count)
-        }
-        progress.finish()
-        let metrics = order.map { ($0, sums[$0]! / Double(test.shape[0])) }
-        var record: [String: Any] = ["run": run.name, "test_images": test.shape[0]]
-        if nllSamples > 0 { record["nll_samples"] = nllSamples }
-        for (k, v) in metrics { record[k] = v }
-        try RunEvaluation.merge(Dictionary(uniqueKeysWithValues: metrics.map { ("test_" + $0.0, $0.1) }), into: run)
-        if json { return writeJSON(record) }
-        print("\(run.name) on \(test.shape[0]) test images (nats per image):")
-        for (k, v) in metrics { print("  " + k.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", v)) }
+        print("\(run.name) on \(result.images) test images, every metric on the same images (nats per image):")
+        for m in result.metrics { print("  " + m.name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", m.value)) }
     }
 }
+
+/// A number JSON can hold: non-finite values as text.
+func jsonNumber(_ v: Double) -> Any { v.isFinite ? v : (v > 0 ? "inf" : v < 0 ? "-inf" : "nan") }
 
 extension EvaluateCommand {
     /// log Z by AIS (and exactly when the model is small), then the test log-likelihood.
     func evaluateAIS(_ run: RunDirectory, _ model: any TrainableModel) throws {
         let energy = try require(model, (any PartitionFunctionModel).self, family: run.config.family, command: "evaluate --ais",
                                  supportedBy: "RBM and DBM")
-        let data = try PreparedData.load(run.config.data)
-        var test = data.evaluationImages(data.test)
-        if let limit { test = test.rows(0..<Swift.min(limit, test.shape[0])) }
-        let betas = AIS.schedule(aisSteps == 0 ? .paper : .linear(aisSteps + 1))
-        let progress = Progress("AIS", total: betas.count - 1, unit: "β")
-        progress.quiet = json
-        var rng = RandomGenerator(seed: seed)
-        let estimate = energy.logPartition(baseData: data.train.flatImages, chains: aisChains, betas: betas, rng: &rng, progress: progress)
-        progress.finish()
-        let ll = energy.logLikelihood(test, logPartition: estimate.logPartition)
-        let mean = ll.reduce(0, +) / Double(ll.count)
-        var record: [String: Any] = ["run": run.name, "test_images": test.shape[0], "ais_chains": aisChains, "ais_steps": estimate.steps,
-                                     "log_z": estimate.logPartition, "log_z_lower": estimate.lower, "log_z_upper": estimate.upper,
-                                     energy.logLikelihoodName: mean]
-        if let exact = energy.exactLogPartition() { record["log_z_exact"] = exact }
-        try RunEvaluation.merge(["ais_log_z": estimate.logPartition, energy.logLikelihoodName: mean], into: run)
-        if json { return writeJSON(record.mapValues { ($0 as? Double).map { $0.isFinite ? $0 as Any : "-inf" as Any } ?? $0 }) }
-        print("\(run.name): AIS with \(aisChains) chains and \(estimate.steps) intermediate distributions")
-        print(String(format: "  log Z = %.3f  (±3 s.e.: %.3f … %.3f)", estimate.logPartition, estimate.lower, estimate.upper))
-        if let exact = record["log_z_exact"] as? Double { print(String(format: "  exact log Z = %.3f", exact)) }
-        let what = energy.logLikelihoodName == "test_lower_bound" ? "variational lower bound on the test log-likelihood" : "average test log-likelihood"
-        print(String(format: "  %@: %.2f nats per image (%d images)", what, mean, test.shape[0]))
+        let result = try AISEvaluation.evaluate(run, model: energy, options: .init(
+            chains: aisChains, steps: aisSteps, trainLimit: limit, testLimit: testLimit, seed: seed, progress: !json))
+        let e = result.estimate
+        if json {
+            var record: [String: Any] = ["run": run.name, "split": "test", "test_images": result.testImages, "base_rate_train_images": result.trainImages,
+                                         "ais_chains": e.chains, "ais_steps": e.steps, "log_z": jsonNumber(e.logPartition),
+                                         "log_z_lower": jsonNumber(e.lower), "log_z_upper": jsonNumber(e.upper),
+                                         result.logLikelihoodName: jsonNumber(result.meanLogLikelihood)]
+            if let exact = result.exactLogPartition { record["log_z_exact"] = exact }
+            return writeJSON(record)
+        }
+        print("\(run.name): AIS with \(e.chains) chains and \(e.steps) intermediate distributions (base rates from \(result.trainImages) training images)")
+        print(String(format: "  log Z = %.3f  (±3 s.e.: %.3f … %.3f)", e.logPartition, e.lower, e.upper))
+        if let exact = result.exactLogPartition { print(String(format: "  exact log Z = %.3f", exact)) }
+        let what = result.logLikelihoodName == "test_lower_bound" ? "variational lower bound on the test log-likelihood" : "average test log-likelihood"
+        print(String(format: "  %@: %.2f nats per image (%d test images)", what, result.meanLogLikelihood, result.testImages))
     }
 }

@@ -39,17 +39,21 @@ struct DataArguments: ParsableArguments {
     @Option(help: "Binarization: none, threshold (>0.5), fixed (one Bernoulli draw), dynamic (a fresh draw per batch).")
     var binarize: DataOptions.Binarization = .none
 
-    @Option(help: "Training images held out for validation (0: none).")
-    var validation = 5_000
+    @Option(help: "Training images held out for validation (default: 10% of them, at most 5,000; 0: none).")
+    var validation: Int?
 
-    @Option(help: "Use at most this many training images (quick runs; at least 1).")
+    @Option(help: "Use at most this many training images (quick runs; at least 1). The test split is not touched: see --test-limit.")
     var limit: Int?
+
+    @Option(help: "Use at most this many test images: a fixed random subset, the same for every run (at least 1; default: all).")
+    var testLimit: Int?
 
     @OptionGroup var reading: ReadingArguments
 
     func validate() throws {
         try Check.atLeast(validation, 0, "--validation", maximum: Int.max)
         try Check.atLeast(limit, 1, "--limit", maximum: Int.max)
+        try Check.atLeast(testLimit, 1, "--test-limit", maximum: Int.max)
     }
 
     func options(seed: UInt64, defaultScale: DataOptions.Scale = .unit) throws -> DataOptions {
@@ -59,6 +63,7 @@ struct DataArguments: ParsableArguments {
         o.binarize = binarize
         o.validation = validation
         o.limit = limit
+        o.testLimit = testLimit
         o.seed = seed
         o.labelColumn = read.labelColumn
         o.alpha = read.alpha == .drop ? nil : read.alpha
