@@ -8,7 +8,7 @@ CPU_FLAGS := $(shell if grep -q avx512f /proc/cpuinfo 2>/dev/null; then echo "-X
 RELEASE := -c release $(CPU_FLAGS)
 LATENT := .build/release/latent
 
-.PHONY: deps build demo test test-asan crash-test bench clean
+.PHONY: deps build demo test test-cli-debug test-asan crash-test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,6 +26,13 @@ demo: build
 
 test: deps
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest
+
+# Every command's --help (and --version) with a debug build of `latent`: only a debug build runs the
+# argument parser's checks of each command's definition (e.g. two options with one name), which a
+# release build skips. scripts/help-check.sh walks the commands from the help texts themselves.
+test-cli-debug: deps
+	swift build --product latent
+	scripts/help-check.sh "$$(swift build --show-bin-path)/latent"
 
 # The same suite under AddressSanitizer (its own build folder): any out-of-bounds access or
 # use-after-free is a failure. Leak reports are off: Foundation keeps a few small allocations

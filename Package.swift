@@ -29,5 +29,8 @@ let package = Package(
         .executableTarget(name: "LatentFuzz", dependencies: ["Latent", "LatentFuzzing"]),
         .testTarget(name: "LatentTests", dependencies: ["Latent", "LatentFuzzing"], exclude: ["Fixtures/fuzz"],
                     resources: [.copy("Fixtures/pngsuite")]),
+        // Runs the built `latent` binary as a user would (a test target cannot import an executable target):
+        // every command's --help, `--version`, and a tiny end-to-end run of every command.
+        .testTarget(name: "LatentCLITests", dependencies: ["Latent"]),
     ]
 )

@@ -14,6 +14,7 @@ struct LatentCommand: ParsableCommand {
           latent data info ../shared/data/mnist
           latent runs
         """,
+        version: LatentVersion.string,   // `latent --version`; the same string every run records in config.json
         subcommands: [TrainCommand.self, ResumeCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
                       InterpolateCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
                       SweepCommand.self, CompareCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,

@@ -1,0 +1,94 @@
+import Foundation
+@testable import Latent
+
+/// The built `latent` executable, run as a user would. A test target cannot
+/// import an executable target, so the tests find the binary that the same
+/// `swift build` / `swift test` produced: beside the test bundle (debug or
+/// release, whichever is being tested), else in the package's .build folder.
+///
+///     let result = try LatentBinary.run(["runs", "--runs", folder])
+///     #expect(result.status == 0)
+enum LatentBinary {
+    static let path: String? = {
+        let fm = FileManager.default
+        var folders: [URL] = []
+        for executable in [CommandLine.arguments.first, Bundle.main.executablePath].compactMap({ $0 }) {
+            var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+            // Walk up out of a test bundle (…/release/LatentPackageTests.xctest[/Contents/MacOS/…]).
+            for _ in 0..<4 {
+                url.deleteLastPathComponent()
+                folders.append(url)
+            }
+        }
+        // This file is <package>/Tests/LatentCLITests/LatentBinary.swift.
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        folders += ["release", "debug"].map { package.appendingPathComponent(".build/\($0)") }
+        return folders.map { $0.appendingPathComponent("latent").path }.first { fm.isExecutableFile(atPath: $0) }
+    }()
+
+    /// What one run of `latent` left: its exit status and both output streams.
+    struct Result: CustomStringConvertible {
+        let arguments: [String]
+        let status: Int32
+        let output: String
+        let error: String
+
+        /// For failure messages: the command line, the status and what it printed.
+        var description: String {
+            "latent \(arguments.joined(separator: " ")) exited with \(status)\n--- stdout\n\(output.suffix(1500))\n--- stderr\n\(error.suffix(1500))"
+        }
+    }
+
+    /// Runs `latent` with `arguments` in `directory` (default: the current one) and waits for it.
+    static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+        guard let path else { throw LatentError.invalidArgument("the latent executable was not found beside the tests nor in .build") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["COLUMNS"] = "200"               // one help line per subcommand
+        environment["LATENT_RUNS"] = nil             // every test names its runs folder
+        process.environment = environment
+        // Files rather than pipes: nothing to drain while the child runs.
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: capture) }
+        try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
+        let (outPath, errPath) = (capture.appendingPathComponent("out").path, capture.appendingPathComponent("err").path)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        guard let out = FileHandle(forWritingAtPath: outPath), let err = FileHandle(forWritingAtPath: errPath) else {
+            throw LatentError.invalidArgument("cannot capture the output of latent in \(capture.path)")
+        }
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(arguments: arguments, status: process.terminationStatus,
+                      output: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
+                      error: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+    }
+
+    /// The subcommand names a help text lists under SUBCOMMANDS, without `help`.
+    static func subcommands(inHelp help: String) -> [String] {
+        guard let section = help.range(of: "SUBCOMMANDS:") else { return [] }
+        var names: [String] = []
+        for line in help[section.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).dropFirst() {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { break }
+            // "  name    abstract" (a default subcommand is marked "(default)"); wrapped abstracts are indented deeper.
+            guard line.hasPrefix("  "), !line.hasPrefix("        "), let name = line.split(separator: " ").first else { continue }
+            names.append(String(name))
+        }
+        return names.filter { $0 != "help" }
+    }
+}
+
+/// A fresh temporary folder, removed when the test's value goes away.
+final class ScratchFolder: Sendable {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cli-\(UUID().uuidString)").path
+    init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func file(_ name: String) -> String { path + "/" + name }
+}
