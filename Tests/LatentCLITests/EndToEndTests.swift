@@ -136,10 +136,13 @@ import Testing
                 #expect(mse.map { $0.isFinite && $0 >= 0 } == true, "mse_per_pixel: \(result.output)")
             case .evaluate:
                 #expect(json(result.output)["test_images"] as? Int == 40, "every test image scored: \(result.output)")
-                let stored = jsonFile(run + "/evaluation.json")
-                #expect(!stored.isEmpty && stored.keys.allSatisfy { $0.hasPrefix("test_") }, "evaluation.json: \(stored)")
+                // Every score records its split and the images it used: all 40 test images.
+                let stored = jsonFile(run + "/evaluation.json")["metrics"] as? [String: [String: Any]] ?? [:]
+                #expect(!stored.isEmpty && stored.values.allSatisfy { $0["split"] as? String == "test" && $0["images"] as? Int == 40 && $0["value"] is Double },
+                        "evaluation.json: \(stored)")
             case .ais:
-                #expect(jsonFile(run + "/evaluation.json")["ais_log_z"] is Double, "evaluation.json records log Z")
+                let stored = jsonFile(run + "/evaluation.json")["metrics"] as? [String: [String: Any]] ?? [:]
+                #expect(stored["ais_log_z"]?["value"] is Double, "evaluation.json records log Z: \(stored)")
             case .inpaint:
                 expectFiles(run, ["images/inpaint-10-16.png"])
                 #expect(json(result.output)["mse_removed"] is Double, "\(result.output)")
@@ -214,10 +217,11 @@ import Testing
         let result = try latent(["evaluate", "gan-tiny", "--fid", "--kid", "--is", "--pr", "--samples", "40",
                                  "--classifier", "features", "--json", "--runs", runs])
         let printed = json(result.output)
-        let stored = jsonFile(gan + "/evaluation.json")
+        let stored = jsonFile(gan + "/evaluation.json")["metrics"] as? [String: [String: Any]] ?? [:]
         for key in ["fid", "kid", "is", "precision", "recall"] {
-            #expect(printed[key] is Double, "\(key) printed: \(result.output)")
-            #expect(stored[key] is Double, "\(key) recorded in evaluation.json: \(stored)")
+            // KID is a mean ± sd over subsets.
+            #expect(printed[key] is Double || (printed[key] as? [String: Any])?["mean"] is Double, "\(key) printed: \(result.output)")
+            #expect(stored[key]?["value"] is Double, "\(key) recorded in evaluation.json: \(stored)")
         }
         let (precision, recall) = (printed["precision"] as? Double ?? -1, printed["recall"] as? Double ?? -1)
         #expect((0...1).contains(precision) && (0...1).contains(recall), "precision and recall are fractions: \(result.output)")
