@@ -9,8 +9,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model; writes runs/<name>/ with config, metrics, checkpoints, images, plots and report.html.",
         discussion: """
-        Families (`latent train <family> --help` lists the options of each):
-        \(ModelRegistry.families.map { "  " + $0.family.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+        One subcommand per model family (below); `latent train <family> --help` lists the training loop's
+        options and the family's own, with their defaults. An option the family does not take is refused.
 
         Examples:
           latent train vae --data fashion-mnist --latent 20 --epochs 10
@@ -23,12 +23,10 @@ struct TrainCommand: ParsableCommand {
         """,
         subcommands: trainSubcommands)
 
-    static var trainSubcommands: [any ParsableCommand.Type] {
-        [TrainFamilyCommand<VAEModel>.self, TrainFamilyCommand<ConvVAEModel>.self, TrainFamilyCommand<AutoencoderModel>.self,
-         TrainFamilyCommand<ConvAutoencoderModel>.self, TrainFamilyCommand<PPCAModel>.self, TrainFamilyCommand<RBMModel>.self,
-         TrainFamilyCommand<DBMModel>.self, TrainFamilyCommand<GANModel>.self, TrainFamilyCommand<DCGANModel>.self,
-         TrainFamilyCommand<ClassifierModel>.self]
-    }
+    /// One `TrainFamilyCommand` per family of `ModelRegistry`.
+    static var trainSubcommands: [any ParsableCommand.Type] { ModelRegistry.families.map { command(for: $0) } }
+
+    static func command<Model: TrainableModel>(for family: Model.Type) -> any ParsableCommand.Type { TrainFamilyCommand<Model>.self }
 
     /// `latent train --resume RUN …` is `latent resume RUN …`: the words after
     /// `train` are rewritten before parsing, so scripts written for it keep working.
@@ -46,48 +44,6 @@ struct TrainCommand: ParsableCommand {
             return ["resume", run] + rest
         }
         return arguments
-    }
-}
-
-/// Options of a training session that are not hyperparameters.
-struct SessionArguments: ParsableArguments {
-    @Flag(help: "Print the final metrics as JSON and no progress.")
-    var json = false
-
-    @Option(help: ArgumentHelp("Compute threads, 1 to 256 (default: $LATENT_THREADS, else 1). Recorded in config.json.",
-                               discussion: "On a 2-core machine one thread was as fast as two for our models' small matrices; try the core count for large batches."))
-    var threads: Int?
-
-    @OptionGroup var location: RunsLocation
-
-    func validate() throws {
-        if let threads, !BLAS.threadRange.contains(threads) {
-            throw ValidationError("--threads must be from \(BLAS.threadRange.lowerBound) to \(BLAS.threadRange.upperBound), got \(threads)")
-        }
-    }
-
-    /// Sets the BLAS thread count (`--threads`, else `LATENT_THREADS`, else 1) and installs the Ctrl-C handler.
-    func prepare() throws {
-        BLAS.configureFromEnvironment()
-        BLAS.threads = try threads ?? BLAS.threadCount(environment: ProcessInfo.processInfo.environment)
-        StopRequest.install()
-    }
-
-    /// Trains; a stop request prints its line and exits with the signal's code.
-    func train(_ session: TrainingSession) throws {
-        session.quiet = json
-        do {
-            try session.train()
-        } catch let stop as TrainingInterrupted {
-            FileHandle.standardError.write(Data((stop.description + "\n").utf8))
-            throw ExitCode(stop.exitCode)
-        }
-        let run = session.run
-        if json {
-            writeJSON(["run": run.path, "metrics": run.metrics.epochRecords().last ?? [:]])
-        } else {
-            print("report: \(run.reportPath)")
-        }
     }
 }
 
@@ -133,43 +89,5 @@ struct TrainFamilyCommand<Model: TrainableModel>: ParsableCommand {
             print("  \(prepared.train.count) training, \(prepared.validation.count) validation, \(prepared.test.count) test images of shape \(prepared.imageShape)")
         }
         try session.train(started)
-    }
-}
-
-/// `latent resume RUN`: continue a run from its last checkpoint.
-struct ResumeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "resume",
-        abstract: "Continue a run from its last checkpoint (bit-identical to a run that was never stopped).",
-        discussion: """
-        A resumed run keeps its settings. More --epochs are always fine. Options that may change between epochs
-        (--lr, --batch, --clip-norm, --d-lr, --image-every, --divergence-factor) are applied only with --override,
-        from the next epoch on, and recorded in config.json; options that would change the model or the data are refused.
-
-        Examples:
-          latent resume vae-mnist --epochs 20
-          latent resume vae-mnist --epochs 20 --lr 1e-4 --override
-        """)
-
-    @Argument(help: "The run: its name under the runs folder, or a path.")
-    var runName: String
-
-    @Flag(help: "Apply the changed options given (see above) from the next epoch on, recorded in config.json.")
-    var override = false
-
-    @OptionGroup(title: "Session") var session: SessionArguments
-
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("More --epochs, or changed options (with --override).", valueName: "hyperparameters"))
-    var options: [String] = []
-
-    func run() throws {
-        try session.prepare()
-        let resumed = try TrainingSession.resume(runName, root: session.location.runs,
-                                                 changes: ResumeChanges(arguments: options, override: override))
-        if !session.json {
-            let position = resumed.resumedSteps > 0 ? "inside epoch \(resumed.startEpoch + 1) (step \(resumed.resumedSteps))" : "after epoch \(resumed.startEpoch)"
-            print("resuming \(resumed.run.path) \(position) of \(resumed.run.config.training.epochs)")
-        }
-        try session.train(resumed)
     }
 }
