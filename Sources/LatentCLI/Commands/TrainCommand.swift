@@ -9,7 +9,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model; writes runs/<name>/ with config, metrics, checkpoints, images, plots and report.html.",
         discussion: """
-        One subcommand per model family (below); `latent train <family> --help` lists the training loop's
+        One subcommand per model family (below); `latent train <family> --help` lists the training loop's \
         options and the family's own, with their defaults. An option the family does not take is refused.
 
         Examples:
