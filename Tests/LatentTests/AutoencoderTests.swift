@@ -89,3 +89,27 @@ import Testing
         #expect(s.shape == [12, 64] && s.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 }
+
+/// The course's single-layer autoencoders: 784 → k → 784 with no hidden layer,
+/// under-, exactly- and over-complete (`--hidden none --latent k`).
+@Suite struct SingleLayerAutoencoderTests {
+    @Test(arguments: [2, 64, 100])
+    func aSingleLayerAutoencoderHasOneLinearMapEachWay(latent: Int) throws {
+        let (settings, _) = try AutoencoderModel.parseSettings(["--hidden", "none", "--latent", "\(latent)"])
+        #expect(settings.model.network.hidden == [])
+        var rng = RandomGenerator(seed: 1)
+        let model = try AutoencoderModel(options: settings.model, context: ModelContext(imageShape: [1, 8, 8]), rng: &rng)
+        let shapes = model.modelState().mapValues(\.shape)
+        #expect(shapes == ["encoder.head.weight": [latent, 64], "encoder.head.bias": [latent],
+                           "decoder.network.layers.0.weight": [64, latent], "decoder.network.layers.0.bias": [64]], "\(shapes)")
+        #expect(try model.filters(layer: 1).shape == [latent, 64])
+        // Over-complete with a sparse code learns too.
+        let x = AutoencoderTests.bars(64, seed: 1)
+        let before = model.validate(x, labels: [], rng: &rng)[0].1
+        for epoch in 1...30 { _ = try model.trainStep(x, labels: [], epoch: epoch, rng: &rng) }
+        #expect(model.validate(x, labels: [], rng: &rng)[0].1 < before)
+        // Written back to config.json as "none" and read again.
+        let spec = AutoencoderModel.optionSpecs.first { $0.name == "hidden" }!
+        #expect(spec.value(in: settings.model) == "none")
+    }
+}

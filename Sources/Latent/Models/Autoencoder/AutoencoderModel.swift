@@ -109,10 +109,10 @@ public class AutoencoderModel: TrainableModel, SamplingModel, ReconstructingMode
     public var filterLayers: Int { encoder.isConv ? 0 : 1 }
 
     public func filters(layer: Int) throws -> Tensor {
-        guard layer == 1, let first = encoder.body.layers.first as? Linear else {
+        guard layer == 1, let first = encoder.pixelLayer else {
             throw LatentError.invalidArgument("only the first layer of an MLP encoder has filters in pixel space")
         }
-        return first.weight.value.detached()
+        return first.weight.value.detached().narrow(axis: 1, start: 0, length: pixels.architecture.pixelCount)
     }
 
     public func modelState() -> [String: Tensor] { network.stateDict() }

@@ -27,12 +27,20 @@ public struct NetworkOptions: Codable, Sendable, Equatable {
         return n
     }
 
+    /// `--hidden 512,256`, or `--hidden none` for a single-layer encoder and decoder (784 → latent → 784).
+    static var hiddenSpec: OptionSpec<NetworkOptions> {
+        let list = OptionSpec<NetworkOptions>.counts("hidden", \.hidden, "")
+        return OptionSpec(name: "hidden", valueName: "list", help: "Hidden layer widths, comma-separated (the decoder mirrors them); none: a single layer each way.",
+                          read: { $0.hidden.map { $0.isEmpty ? "none" : $0.map(String.init).joined(separator: ",") } },
+                          write: { options, text in
+                              if text.trimmingCharacters(in: .whitespaces).lowercased() == "none" { options.hidden = [] } else { try list.set(&options, text) }
+                          })
+    }
+
     /// `--latent`, `--hidden` (MLP bodies only), `--likelihood`, `--gaussian-std`.
     public static func specs(mlp: Bool) -> [OptionSpec<NetworkOptions>] {
         var specs: [OptionSpec<NetworkOptions>] = [.count("latent", \.latent, "Latent dimensions.")]
-        if mlp {
-            specs.append(.counts("hidden", \.hidden, "Hidden layer widths, comma-separated (the decoder mirrors them)."))
-        }
+        if mlp { specs.append(hiddenSpec) }
         specs.append(.choice("likelihood", \.likelihood,
                              "Decoder likelihood: bernoulli, gaussian (fixed --gaussian-std), gaussian-learned, categorical (256 levels)."))
         specs.append(OptionSpec.number("gaussian-std", \.gaussianStd, "Standard deviation of the fixed Gaussian likelihood (default \(defaultGaussianStd)).", .positive)

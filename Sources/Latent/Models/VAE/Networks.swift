@@ -35,6 +35,9 @@ public final class Encoder: Module {
     let imageShape: [Int]
     let isConv: Bool
 
+    /// The layer next to the pixels of an MLP encoder (the head when it has no hidden layer); nil for the conv body.
+    public var pixelLayer: Linear? { isConv ? nil : (body.layers.first as? Linear) ?? head }
+
     /// x: [N, C·H·W] rows; oneHot: [N, classes] for conditional encoders.
     public func callAsFunction(_ x: Tensor, oneHot: Tensor? = nil) -> Tensor {
         if isConv {

@@ -123,7 +123,7 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
 
     /// The encoder's first-layer weights, one filter per hidden unit (MLP encoders).
     public func filters(layer: Int) throws -> Tensor {
-        guard layer == 1, let first = vae.encoder.body.layers.first as? Linear else {
+        guard layer == 1, let first = vae.encoder.pixelLayer else {
             throw LatentError.invalidArgument("only the first layer of an MLP encoder has filters in pixel space")
         }
         return first.weight.value.detached().narrow(axis: 1, start: 0, length: vae.architecture.pixelCount)
