@@ -53,6 +53,22 @@ import Testing
         expectLatentError(["--rows 6:9 ends past the image's 8 rows"]) { _ = try run.inpaint(InpaintingOptions(rows: 6..<9)) }
     }
 
+    @Test func noRowRemovedIsTheCalibrationAndTheChainLengthIsChosen() throws {
+        let run = try fixture.trained("rbm")
+        let calibration = try run.inpaint(InpaintingOptions(rows: 0..<0, count: 6, seed: 4))
+        #expect(calibration.restored.scalars == calibration.originals.scalars && calibration.meanSquaredError == 0)
+        // The chain length reaches the model: one step and 200 steps give different restorations,
+        // and each equals the model's own inpainting with that many steps.
+        let short = try run.inpaint(InpaintingOptions(rows: 2..<5, count: 6, seed: 4, gibbsSteps: 1))
+        let long = try run.inpaint(InpaintingOptions(rows: 2..<5, count: 6, seed: 4, gibbsSteps: 200))
+        #expect(short.restored.scalars != long.restored.scalars)
+        let real = try run.testImages(limit: 6).images
+        var rng = RandomGenerator(seed: 4)
+        let direct = (run.model as! RBMModel).inpaint(real, known: InpaintingMask.removingRows(2..<5, imageShape: [1, 8, 8], count: 6), steps: 1, rng: &rng)
+        #expect(short.restored.reshaped([6, 64]).scalars == direct.scalars)
+        expectLatentError(["--gibbs-steps must be at least 1"]) { _ = try run.inpaint(InpaintingOptions(rows: 2..<5, gibbsSteps: 0)) }
+    }
+
     @Test func theSweepScoresEachPlaceAsASingleInpaintingWould() throws {
         let run = try fixture.trained("rbm")
         let sweep = try run.inpaintingSweep(InpaintingSweepOptions(count: 12, seed: 5, showsProgress: false))

@@ -5,17 +5,23 @@
 /// print(result.meanSquaredError)      // on the removed pixels only
 /// ```
 public struct InpaintingOptions: Sendable {
-    /// Image rows removed (in every channel), anywhere in the image.
+    /// Image rows removed (in every channel), anywhere in the image. An empty
+    /// range (`0..<0`) removes nothing: the calibration run, whose restoration must equal the input.
     public var rows: Range<Int> = 10..<16
     /// Test images (the first ones of the test split).
     public var count = 16
     /// Seed of the model's sampler.
     public var seed: UInt64 = 1
+    /// Gibbs steps of the restoring chain (known pixels clamped).
+    public var gibbsSteps = InpaintingOptions.defaultGibbsSteps
 
-    public init(rows: Range<Int> = 10..<16, count: Int = 16, seed: UInt64 = 1) {
+    public static let defaultGibbsSteps = 200
+
+    public init(rows: Range<Int> = 10..<16, count: Int = 16, seed: UInt64 = 1, gibbsSteps: Int = InpaintingOptions.defaultGibbsSteps) {
         self.rows = rows
         self.count = count
         self.seed = seed
+        self.gibbsSteps = gibbsSteps
     }
 }
 
@@ -97,11 +103,14 @@ public struct InpaintingSweepOptions: Sendable {
     public var seed: UInt64 = 1
     /// Show a progress bar.
     public var showsProgress = true
+    /// Gibbs steps of each restoring chain.
+    public var gibbsSteps = InpaintingOptions.defaultGibbsSteps
 
-    public init(count: Int = 100, seed: UInt64 = 1, showsProgress: Bool = true) {
+    public init(count: Int = 100, seed: UInt64 = 1, showsProgress: Bool = true, gibbsSteps: Int = InpaintingOptions.defaultGibbsSteps) {
         self.count = count
         self.seed = seed
         self.showsProgress = showsProgress
+        self.gibbsSteps = gibbsSteps
     }
 }
 
@@ -146,17 +155,18 @@ extension TrainedRun {
     public func inpaint(_ options: InpaintingOptions = InpaintingOptions()) throws -> Inpainting {
         let painter = try inpainter()
         let height = imageShape[1]
-        guard options.rows.lowerBound >= 0, !options.rows.isEmpty else {
-            throw LatentError.invalidArgument("--rows must remove at least one row, got \(options.rows.lowerBound):\(options.rows.upperBound)")
+        guard options.rows.lowerBound >= 0 else {
+            throw LatentError.invalidArgument("--rows must start at row 0 or later, got \(options.rows.lowerBound):\(options.rows.upperBound)")
         }
         guard options.rows.upperBound <= height else {
             throw LatentError.invalidArgument("--rows \(options.rows.lowerBound):\(options.rows.upperBound) ends past the image's \(height) rows; the end must be at most \(height)")
         }
         guard options.count >= 1 else { throw LatentError.invalidArgument("the number of images must be at least 1, got \(options.count)") }
+        guard options.gibbsSteps >= 1 else { throw LatentError.invalidArgument("--gibbs-steps must be at least 1, got \(options.gibbsSteps)") }
         let real = try testImages(limit: options.count).images
         let known = InpaintingMask.removingRows(options.rows, imageShape: imageShape, count: real.shape[0])
         var rng = RandomGenerator(seed: options.seed)
-        let restored = painter.inpaint(real, known: known, rng: &rng)
+        let restored = painter.inpaint(real, known: known, steps: options.gibbsSteps, rng: &rng)
         let error = InpaintingMask.removedError(restored: restored, original: real, known: known)
         let shownKnown = known.reshaped([-1] + imageShape)
         let originals = pictures(real)
@@ -181,7 +191,7 @@ extension TrainedRun {
             for k in counts {
                 let known = InpaintingMask.removingRows(place.rows(k, height: height), imageShape: imageShape, count: real.shape[0])
                 var rng = RandomGenerator(seed: options.seed)
-                let restored = painter.inpaint(real, known: known, rng: &rng)
+                let restored = painter.inpaint(real, known: known, steps: options.gibbsSteps, rng: &rng)
                 points.append(.init(place: place, rows: k, error: InpaintingMask.removedError(restored: restored, original: real, known: known)))
                 progress.advance()
             }

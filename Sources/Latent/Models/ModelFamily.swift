@@ -126,8 +126,8 @@ public protocol FilterModel: TrainableModel {
 /// Models that can fill in missing pixels given the rest.
 public protocol InpaintingModel: TrainableModel {
     /// `images` [N, D] with `known` [N, D] (1 = kept, 0 = removed); returns the
-    /// restored images, equal to the input where known.
-    func inpaint(_ images: Tensor, known: Tensor, rng: inout RandomGenerator) -> Tensor
+    /// restored images after `steps` Gibbs steps with the known pixels clamped, equal to the input where known.
+    func inpaint(_ images: Tensor, known: Tensor, steps: Int, rng: inout RandomGenerator) -> Tensor
 }
 
 /// Models that draw images of a chosen class (the conditional VAE).

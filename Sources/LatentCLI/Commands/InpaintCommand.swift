@@ -9,7 +9,8 @@ struct InpaintCommand: ParsableCommand {
         discussion: "Example:\n  latent inpaint rbm-mnist --rows 10:16 --n 16")
 
     @OptionGroup var target: RunArgument
-    @Option(help: "Removed rows, start:end (end excluded), anywhere in the image.") var rows = "10:16"
+    @Option(help: "Removed rows, start:end (end excluded), anywhere in the image; 0:0 removes nothing (calibration: the restoration must equal the input).") var rows = "10:16"
+    @Option(help: "Gibbs steps of the restoring chain, known pixels clamped.") var gibbsSteps = InpaintingOptions.defaultGibbsSteps
     @Option(help: "Number of test images (at least 100 with --sweep).") var n = 16
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "Print JSON.") var json = false
@@ -19,8 +20,8 @@ struct InpaintCommand: ParsableCommand {
     /// `--rows` as a range; its end is checked against the image's height once the run is open.
     static func parseRows(_ text: String) throws -> Range<Int> {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let start = parts[0], let end = parts[1], start >= 0, start < end else {
-            throw ValidationError("--rows wants start:end with 0 ≤ start < end (end excluded), e.g. 10:16; got '\(text)'")
+        guard parts.count == 2, let start = parts[0], let end = parts[1], start >= 0, start <= end else {
+            throw ValidationError("--rows wants start:end with 0 ≤ start ≤ end (end excluded), e.g. 10:16; got '\(text)'")
         }
         return start..<end
     }
@@ -28,12 +29,13 @@ struct InpaintCommand: ParsableCommand {
     func validate() throws {
         _ = try Self.parseRows(rows)
         try Check.atLeast(n, 1, "--n")
+        try Check.atLeast(gibbsSteps, 1, "--gibbs-steps", maximum: 1_000_000)
     }
 
     func run() throws {
         let run = try openRun(target)
         if sweep {
-            let result = try run.inpaintingSweep(InpaintingSweepOptions(count: Swift.max(n, 100), seed: seed, showsProgress: !json))
+            let result = try run.inpaintingSweep(InpaintingSweepOptions(count: Swift.max(n, 100), seed: seed, showsProgress: !json, gibbsSteps: gibbsSteps))
             let path = try result.write()
             if json {
                 let points = result.points.map { ["place": $0.place.rawValue, "rows": $0.rows, "error": $0.error] as [String: Any] }
@@ -41,7 +43,7 @@ struct InpaintCommand: ParsableCommand {
             }
             return print(path)
         }
-        let result = try run.inpaint(InpaintingOptions(rows: try Self.parseRows(rows), count: n, seed: seed))
+        let result = try run.inpaint(InpaintingOptions(rows: try Self.parseRows(rows), count: n, seed: seed, gibbsSteps: gibbsSteps))
         let path = try result.write(to: output)
         if json {
             return writeJSON(["run": run.name, "images": result.count, "rows": "\(result.rows.lowerBound):\(result.rows.upperBound)",

@@ -73,8 +73,8 @@ public final class DBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     public var filterLayers: Int { dbm.depth }
     public func filters(layer: Int) throws -> Tensor { dbm.projectedFilters(layer: layer) }
 
-    public func inpaint(_ images: Tensor, known: Tensor, rng: inout RandomGenerator) -> Tensor {
-        dbm.inpaint(images, known: known, steps: 200, rng: &rng)
+    public func inpaint(_ images: Tensor, known: Tensor, steps: Int, rng: inout RandomGenerator) -> Tensor {
+        dbm.inpaint(images, known: known, steps: steps, rng: &rng)
     }
 
     public func logPartition(baseData: Tensor, chains: Int, betas: [Double], rng: inout RandomGenerator, progress: Progress?) -> AIS.Estimate {

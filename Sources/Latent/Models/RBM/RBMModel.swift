@@ -93,8 +93,8 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
     public var filterLayers: Int { 1 }
     public func filters(layer: Int) throws -> Tensor { rbm.weights.value.detached() }
 
-    public func inpaint(_ images: Tensor, known: Tensor, rng: inout RandomGenerator) -> Tensor {
-        rbm.inpaint(images, known: known, steps: 200, rng: &rng)
+    public func inpaint(_ images: Tensor, known: Tensor, steps: Int, rng: inout RandomGenerator) -> Tensor {
+        rbm.inpaint(images, known: known, steps: steps, rng: &rng)
     }
 
     public func logPartition(baseData: Tensor, chains: Int, betas: [Double], rng: inout RandomGenerator,
