@@ -140,6 +140,23 @@ func fileExists(_ path: String) -> Bool {
         #expect(fileExists(chosen))
     }
 
+    @Test func samplesBesideRealTestImages() throws {
+        let run = try fixture.trained("vae")
+        let samples = try run.sample(SamplingOptions(count: 16, seed: 3, besideReal: true))
+        let grid = samples.grids[0]
+        // The real half is the run's first 16 test images, as `evaluate` sees them; the generated half is the plain draw.
+        expectClose(try #require(grid.real), run.pictures(try run.testImages(limit: 16).images).reshaped([16, 1, 8, 8]), tolerance: 0)
+        expectClose(grid.images, try run.sample(SamplingOptions(count: 16, seed: 3)).grids[0].images, tolerance: 0)
+        let paths = try samples.write()
+        #expect(paths == [run.directory.image("sample-16-beside-real.png")] && fileExists(paths[0]))
+        let picture = try PNGReader.read(paths[0])
+        let plain = try PNGReader.read(try run.sample(SamplingOptions(count: 16, seed: 3)).write()[0])
+        #expect(picture.shape.last! > plain.shape.last!, "two grids side by side are wider than one: \(picture.shape) vs \(plain.shape)")
+        expectLatentError(["--beside-real", "--gibbs-steps"]) {
+            _ = try fixture.trained("rbm").sample(SamplingOptions(count: 4, gibbsSteps: [1], besideReal: true))
+        }
+    }
+
     @Test func aConditionalModelDrawsAChosenClass() throws {
         let run = try fixture.trained("vae", conditional: true)
         let paths = try run.sample(SamplingOptions(count: 6, classLabel: 2)).write()

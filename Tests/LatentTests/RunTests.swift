@@ -51,7 +51,7 @@ import Testing
         _ = try train(run, d, rng: RandomGenerator(seed: 1))
         let fm = FileManager.default
         for file in ["config.json", "metrics.jsonl", "report.html", "checkpoints/last.safetensors", "plots/loss.svg",
-                     "images/samples.png", "images/samples-epoch-003.png", "images/reconstructions.png"] {
+                     "images/samples.png", "images/samples-epoch-003.png", "images/reconstructions.png", "images/real-vs-generated.png"] {
             #expect(fm.fileExists(atPath: run.path + "/" + file), "missing \(file)")
         }
         let records = run.metrics.epochRecords()
@@ -59,7 +59,7 @@ import Testing
         let losses = records.compactMap { $0["val_loss"] as? Double }
         #expect(losses.count == 3 && losses.last! < losses.first!, "validation loss should fall: \(losses)")
         let report = try String(contentsOfFile: run.reportPath, encoding: .utf8)
-        #expect(report.contains("plots/loss.svg") && report.contains("images/samples.png") && report.contains("val_loss"))
+        #expect(report.contains("plots/loss.svg") && report.contains("images/samples.png") && report.contains("images/real-vs-generated.png") && report.contains("val_loss"))
         #expect((try RunDirectory.open("vae-bars", root: tmp.file("runs")).config.model as? VAEOptions)?.network.latent == 2)
         // A second run with the same name gets its own folder.
         #expect(try RunDirectory.create(root: tmp.file("runs"), name: "vae-bars", config: run.config).name == "vae-bars-2")

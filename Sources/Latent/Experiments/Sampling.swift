@@ -17,13 +17,17 @@ public struct SamplingOptions: Sendable {
     public var gibbsSteps: [Int] = []
     /// RBM/DBM with `gibbsSteps`: start the chains at the first test images instead of noise.
     public var fromData = false
+    /// Show as many real test images beside the drawn ones (the course's "16 real and 16 generated").
+    public var besideReal = false
 
-    public init(count: Int = 100, seed: UInt64 = 1, classLabel: Int? = nil, gibbsSteps: [Int] = [], fromData: Bool = false) {
+    public init(count: Int = 100, seed: UInt64 = 1, classLabel: Int? = nil, gibbsSteps: [Int] = [], fromData: Bool = false,
+                besideReal: Bool = false) {
         self.count = count
         self.seed = seed
         self.classLabel = classLabel
         self.gibbsSteps = gibbsSteps
         self.fromData = fromData
+        self.besideReal = besideReal
     }
 }
 
@@ -35,6 +39,8 @@ public struct SampleGrid {
     public let title: String?
     /// The file name under the run's images/ folder ("sample-100.png").
     public let fileName: String
+    /// Real test images shown beside the drawn ones ([N, C, H, W] in [0, 1]), if asked for.
+    public var real: Tensor? = nil
 }
 
 /// Images drawn from a run's model: one grid, or one per Gibbs chain length.
@@ -54,7 +60,12 @@ public struct Samples {
                 paths.append(npy)
             }
             let path = output ?? directory.image(grid.fileName)
-            try ImageGrid(images: grid.images).render().write(to: path)
+            if let real = grid.real {
+                try ImageGrid.sideBySide([real, grid.images], captions: ["real (test)", "generated"],
+                                         columns: ImageGrid.squareColumns(grid.images.shape[0]), scale: 2).write(to: path)
+            } else {
+                try ImageGrid(images: grid.images).render().write(to: path)
+            }
             return paths + [path]
         }
         return try grids.map { grid in
@@ -80,6 +91,7 @@ extension TrainedRun {
         guard options.count >= 1 else { throw LatentError.invalidArgument("the number of samples must be at least 1, got \(options.count)") }
         let sampler = try capability("sample", { $0 as? any SamplingModel }, { $0 is any SamplingModel.Type })
         if !options.gibbsSteps.isEmpty {
+            guard !options.besideReal else { throw LatentError.invalidArgument("--beside-real shows one grid; it does not combine with --gibbs-steps") }
             return Samples(directory: directory, grids: try gibbsGrids(options))
         }
         var rng = RandomGenerator(seed: options.seed)
@@ -95,8 +107,10 @@ extension TrainedRun {
         } else {
             drawn = sampler.sample(options.count, rng: &rng)
         }
-        let file = options.classLabel.map { "sample-\(options.count)-class\($0).png" } ?? "sample-\(options.count).png"
-        return Samples(directory: directory, grids: [SampleGrid(images: pictures(drawn), title: nil, fileName: file)])
+        let file = (options.classLabel.map { "sample-\(options.count)-class\($0)" } ?? "sample-\(options.count)")
+            + (options.besideReal ? "-beside-real.png" : ".png")
+        let real = options.besideReal ? pictures(try testImages(limit: options.count).images) : nil
+        return Samples(directory: directory, grids: [SampleGrid(images: pictures(drawn), title: nil, fileName: file, real: real)])
     }
 
     private func gibbsGrids(_ options: SamplingOptions) throws -> [SampleGrid] {

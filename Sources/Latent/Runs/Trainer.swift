@@ -198,6 +198,13 @@ public struct Trainer {
             let samples = displayRange(sampler.sample(100, rng: &fixed)).reshaped([100] + shape)
             let file = epoch.map { String(format: "samples-epoch-%03d.png", $0) } ?? "samples.png"
             try ImageGrid(images: samples, columns: 10).render().write(to: run.image(file))
+            if epoch == nil, data.test.count > 0 {
+                // The course's last look: 16 real test images beside the final 16 generated ones.
+                let shown = data.test.prefix(Swift.min(16, data.test.count))
+                let real = displayRange(data.evaluationImages(shown)).reshaped([-1] + shape)
+                try ImageGrid.sideBySide([real, samples.rows(0..<real.shape[0])], captions: ["real (test)", "generated"],
+                                         columns: 4, scale: 2).write(to: run.image("real-vs-generated.png"))
+            }
         }
         if epoch == nil, let rec = model as? any ReconstructingModel, data.validation.count > 0 {
             var r = RandomGenerator(seed: 3)

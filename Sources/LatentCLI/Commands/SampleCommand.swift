@@ -6,7 +6,7 @@ struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Draw new images from a trained model as a grid (10×10 for 100).",
-        discussion: "Example:\n  latent sample vae-fashion-mnist --n 100 --seed 3")
+        discussion: "Examples:\n  latent sample vae-fashion-mnist --n 100 --seed 3\n  latent sample gan-fashion-mnist --n 16 --beside-real")
 
     @OptionGroup var target: RunArgument
     @Option(help: "Number of images.") var n = 100
@@ -16,6 +16,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Conditional models: draw only this class.") var `class`: Int?
     @Option(help: "RBM/DBM: Gibbs steps, comma-separated; one grid per value (images/sample-gibbs-<k>.png).") var gibbsSteps: String?
     @Flag(help: "RBM/DBM: start the chains at test images instead of random noise.") var fromData = false
+    @Flag(help: "Show as many real test images beside the samples (images/sample-<n>-beside-real.png).") var besideReal = false
 
     func validate() throws {
         try Check.atLeast(n, 1, "--n", maximum: 1_000_000)
@@ -26,7 +27,7 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let options = SamplingOptions(count: n, seed: seed, classLabel: `class`,
                                       gibbsSteps: try gibbsSteps.map { try integerList($0, name: "--gibbs-steps") } ?? [],
-                                      fromData: fromData)
+                                      fromData: fromData, besideReal: besideReal)
         for path in try openRun(target).sample(options).write(to: output, npy: npy) { print(path) }
     }
 }
