@@ -13,7 +13,7 @@ import Testing
         "components": "4", "beta": "2.5", "warmup": "3", "conditional": "true", "optimizer": "adamax", "lr": "0.02",
         "momentum": "0.25", "clip-norm": "4.0", "noise": "mask:0.3", "sparsity": "0.01", "cd-k": "3", "pcd": "true",
         "weight-decay": "0.001", "schedule": "linear", "pretrain-epochs": "2", "d-lr": "0.0004", "loss": "minimax",
-        "label-smoothing": "0.1", "d-steps": "2",
+        "label-smoothing": "0.1", "d-steps": "2", "betas": "0.5,0.99",
     ]
     static let alternatives: [String: String] = ["hidden": "9"]
     /// Options that only act together with another setting.
@@ -75,6 +75,8 @@ extension FamilyOptionsTests {
         expectLatentError(["--latent is given twice"]) { _ = try VAEModel.parseSettings(["--latent", "2", "--latent=3"]) }
         expectLatentError(["--latent needs a value"]) { _ = try VAEModel.parseSettings(["--latent"]) }
         expectLatentError(["unexpected 'x'"]) { _ = try VAEModel.parseSettings(["x"]) }
+        expectLatentError(["--betas does nothing without --optimizer adam or adamax"]) { _ = try VAEModel.parseSettings(["--optimizer", "sgd", "--betas", "0.5,0.9"]) }
+        expectLatentError(["--betas wants two numbers in [0, 1)"]) { _ = try VAEModel.parseSettings(["--betas", "0.5"]) }
         expectLatentError(["--pcd takes no value"]) { _ = try RBMModel.parseSettings(["--pcd=yes"]) }
         expectLatentError(["--likelihood must be one of bernoulli, gaussian, gaussian-learned, categorical, got 'normal'"]) {
             _ = try VAEModel.parseSettings(["--likelihood", "normal"])
@@ -167,5 +169,21 @@ extension FamilyOptionsTests {
         expectLatentError(["model.likelihood", "poisson"]) { _ = try decode(broken) }
         let future = Self.vae.replacingOccurrences(of: #""family": "vae""#, with: #""family": "vae", "format": 9"#)
         expectLatentError(["format 9", "newer"]) { _ = try decode(future) }
+    }
+}
+
+/// `--betas` reaches the optimizer it configures; without it Adam keeps PyTorch's defaults.
+@Suite struct OptimizerOptionsTests {
+    @Test func betasReachAdam() throws {
+        var o = OptimizerOptions()
+        o.betas = [0.5, 0.99]
+        let p = Parameter(Tensor([1, 2]))
+        let adam = try #require(o.make([p]) as? Adam)
+        #expect(adam.beta1 == 0.5 && adam.beta2 == 0.99)
+        let plain = try #require(OptimizerOptions().make([p]) as? Adam)
+        #expect(plain.beta1 == 0.9 && plain.beta2 == 0.999)
+        o.kind = .adamax
+        let adamax = try #require(o.make([p]) as? Adamax)
+        #expect(adamax.beta1 == 0.5 && adamax.beta2 == 0.99)
     }
 }

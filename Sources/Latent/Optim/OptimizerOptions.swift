@@ -16,6 +16,8 @@ public struct OptimizerOptions: Codable, Sendable, Equatable {
     public var momentum: Float?
     /// Clip the global gradient norm to this value (nil: no clipping).
     public var clipNorm: Float?
+    /// Adam's and Adamax's (β₁, β₂) (nil: 0.9, 0.999).
+    public var betas: [Float]?
 
     public static let defaultMomentum: Float = 0.9
 
@@ -24,8 +26,8 @@ public struct OptimizerOptions: Codable, Sendable, Equatable {
     /// The optimizer over `parameters`.
     public func make(_ parameters: [Parameter]) -> any Optimizer {
         switch kind {
-        case .adam: return Adam(parameters, learningRate: learningRate)
-        case .adamax: return Adamax(parameters, learningRate: learningRate)
+        case .adam: return Adam(parameters, learningRate: learningRate, beta1: betas?[0] ?? 0.9, beta2: betas?[1] ?? 0.999)
+        case .adamax: return Adamax(parameters, learningRate: learningRate, beta1: betas?[0] ?? 0.9, beta2: betas?[1] ?? 0.999)
         case .sgd: return SGD(parameters, learningRate: learningRate, momentum: momentum ?? Self.defaultMomentum)
         }
     }
@@ -41,6 +43,20 @@ public struct OptimizerOptions: Codable, Sendable, Equatable {
          OptionSpec.number("lr", \.learningRate, "Learning rate.", .positive).resumable(),
          OptionSpec.number("momentum", \.momentum, "SGD's momentum (default \(defaultMomentum)).", .from(0, below: 1))
             .only { $0.kind == .sgd ? nil : "--optimizer sgd" },
-         OptionSpec.number("clip-norm", \.clipNorm, "Clip the global gradient norm to this value (default: no clipping).", .positive).resumable()]
+         OptionSpec.number("clip-norm", \.clipNorm, "Clip the global gradient norm to this value (default: no clipping).", .positive).resumable(),
+         betasSpec.only { $0.kind == .sgd ? "--optimizer adam or adamax" : nil }]
+    }
+
+    /// `--betas 0.5,0.999`: two numbers in [0, 1).
+    static var betasSpec: OptionSpec<OptimizerOptions> {
+        OptionSpec(name: "betas", valueName: "list", help: "Adam's and Adamax's β₁,β₂ (default 0.9,0.999).",
+                   read: { $0.betas.map { $0.map { "\($0)" }.joined(separator: ",") } },
+                   write: { options, text in
+                       let values = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+                       guard values.count == 2, let b1 = values[0], let b2 = values[1], (0..<1).contains(b1), (0..<1).contains(b2) else {
+                           throw LatentError.invalidArgument("--betas wants two numbers in [0, 1) separated by a comma, e.g. 0.5,0.999; got '\(text)'")
+                       }
+                       options.betas = [b1, b2]
+                   })
     }
 }

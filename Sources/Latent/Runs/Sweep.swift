@@ -35,9 +35,11 @@ public enum Sweep {
     }
 
     /// Overlays `keys` of every run in sweep.svg and writes the table of their
-    /// values at `tableEpochs` (default: the last) and best, as sweep.md and sweep.json. Returns the table.
+    /// values at `tableEpochs` (default: the last) and best, as sweep.md and sweep.json; `tested`
+    /// adds each setting's test metrics (by label) as rows of their own. Returns the table.
     @discardableResult
-    public static func summarize(_ results: [Result], folder: String, title: String, keys: [String], tableEpochs: [Int]? = nil) throws -> String {
+    public static func summarize(_ results: [Result], folder: String, title: String, keys: [String], tableEpochs: [Int]? = nil,
+                                 tested: [String: [(String, Double)]] = [:]) throws -> String {
         var chart = LineChart(title: "\(title): \(keys.joined(separator: ", "))", xLabel: "epoch", yLabel: keys.joined(separator: ", "))
         var table = "| setting | run | metric | epochs | " + (tableEpochs?.map { "epoch \($0)" } ?? ["final"]).joined(separator: " | ") + " | best |\n"
         table += "|---|---|---|---|" + String(repeating: "---|", count: (tableEpochs?.count ?? 1) + 1) + "\n"
@@ -57,6 +59,11 @@ public enum Sweep {
                 json.append(["setting": label, "run": run.name, "metric": key, "epochs": s.x.count,
                              "values": shown.map { $0 ?? .nan }.map { $0.isFinite ? $0 as Any : NSNull() },
                              "best": bestValue ?? NSNull()])
+            }
+            for (key, value) in tested[label] ?? [] {
+                let blanks = String(repeating: " — |", count: (tableEpochs?.count ?? 1) - 1)
+                table += "| \(label) | \(run.name) | \(key) | test |\(blanks) " + String(format: "%.3f", value) + " | — |\n"
+                json.append(["setting": label, "run": run.name, "metric": key, "split": "test", "value": value.isFinite ? value as Any : NSNull()])
             }
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

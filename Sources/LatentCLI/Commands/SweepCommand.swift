@@ -28,6 +28,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Name of the sweep.") var name: String?
     @Option(help: "Metrics to overlay, comma-separated (default: the model's main metric; GANs: g_loss,d_loss).") var metric: String?
     @Option(help: "Epochs whose values the table lists, comma-separated (default: the last).") var tableEpochs: String?
+    @Flag(help: "After training, score every run on the same test images (−ELBO and its terms, IS-NLL; recorded in each run's evaluation.json) and draw the same test images reconstructed by every setting (reconstructions.png).")
+    var evaluate = false
+    @Option(help: "With --evaluate: importance samples per image for the IS-NLL (0: none).") var nllSamples = 100
 
     @OptionGroup(title: "Data") var data: DataArguments
     @OptionGroup(title: "Session") var session: SessionArguments
@@ -37,6 +40,7 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         try Check.integers(tableEpochs, "--table-epochs")
+        try Check.atLeast(nllSamples, 0, "--nll-samples", maximum: 100_000)
         if let metric, metric.split(separator: ",").isEmpty { throw ValidationError("--metric wants metric names separated by commas, got '\(metric)'") }
         do {
             _ = try plan()
@@ -69,7 +73,13 @@ struct SweepCommand: ParsableCommand {
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let epochsShown = try tableEpochs.map { try integerList($0, name: "--table-epochs") }
         let folder = session.location.runs + "/" + sweepName
-        print(try Sweep.summarize(results, folder: folder, title: "\(family.family) sweep", keys: keys, tableEpochs: epochsShown))
+        var tested: [String: [(String, Double)]] = [:]
+        if evaluate {
+            tested = try SweepEvaluation.likelihoods(results, options: LikelihoodEvaluation.Options(nllSamples: nllSamples, testLimit: prepared.options.testLimit))
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if let path = try SweepEvaluation.writeReconstructions(results, count: 8, to: folder + "/reconstructions.png") { print("reconstructions: \(path)") }
+        }
+        print(try Sweep.summarize(results, folder: folder, title: "\(family.family) sweep", keys: keys, tableEpochs: epochsShown, tested: tested))
         print("curves: \(folder)/sweep.svg")
     }
 }
