@@ -19,7 +19,10 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .target(name: "CPNGDecode", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CCPU", linkerSettings: [.linkedLibrary("openblas")]),
-        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGDecode", "CCPU"]),
+        // The library in layers; a target sees only the targets it names.
+        .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU"]),
+        // `import Latent`: one file re-exporting every layer.
+        .target(name: "Latent", dependencies: ["LatentTensor", "CZlib", "CPNG", "CPNGDecode"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

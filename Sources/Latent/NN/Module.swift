@@ -185,25 +185,6 @@ public protocol Layer: Module {
     func callAsFunction(_ x: Tensor) -> Tensor
 }
 
-/// Errors raised by the library for bad input; each names what and where.
-public enum LatentError: Error, CustomStringConvertible, Equatable {
-    case shapeMismatch(String)
-    case missingTensors([String])
-    case invalidFile(path: String, reason: String)
-    case invalidArgument(String)
-    case nonFinite(String)
-
-    public var description: String {
-        switch self {
-        case .shapeMismatch(let s): return "shape mismatch: \(s)"
-        case .missingTensors(let names): return "checkpoint lacks tensors: \(names.joined(separator: ", "))"
-        case .invalidFile(let path, let reason): return "\(path): \(reason)"
-        case .invalidArgument(let s): return s
-        case .nonFinite(let s): return s
-        }
-    }
-}
-
 extension Dictionary where Key == String {
     /// The entries whose names start with `prefix`, with the prefix removed
     /// (one network's part of a checkpoint that holds several).

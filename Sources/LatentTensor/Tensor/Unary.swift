@@ -1,7 +1,7 @@
 /// Element-wise functions, differentiable.
 extension Tensor {
     /// Applies `K` element-wise and records `derivative(g, x, y)` as the pullback.
-    func unary<K: UnaryKernel>(_ name: String, _ k: K.Type,
+    package func unary<K: UnaryKernel>(_ name: String, _ k: K.Type,
                                _ derivative: @escaping (_ g: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         mapUnary(k, storage.pointer, out.storage.pointer, count)
@@ -10,7 +10,7 @@ extension Tensor {
     }
 
     /// Element-wise map of two same-shape tensors, no gradient (for pullbacks).
-    func zipMap<K: BinaryKernel>(_ k: K.Type, _ other: Tensor) -> Tensor {
+    package func zipMap<K: BinaryKernel>(_ k: K.Type, _ other: Tensor) -> Tensor {
         precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
         let out = Tensor(uninitializedShape: shape)
         mapBinary(k, storage.pointer, other.storage.pointer, out.storage.pointer, count)

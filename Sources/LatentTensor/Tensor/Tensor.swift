@@ -12,13 +12,13 @@ import Foundation
 /// ```
 public struct Tensor: @unchecked Sendable {
     /// Dimensions, outermost first.
-    public internal(set) var shape: [Int]
+    public package(set) var shape: [Int]
     /// The shared buffer. Never written through while shared (see `withMutableData`).
-    public internal(set) var storage: TensorStorage
+    public package(set) var storage: TensorStorage
     /// The recorded operation that produced this tensor, if it needs a gradient.
-    public internal(set) var node: GraphNode?
+    public package(set) var node: GraphNode?
 
-    init(shape: [Int], storage: TensorStorage, node: GraphNode? = nil) {
+    package init(shape: [Int], storage: TensorStorage, node: GraphNode? = nil) {
         precondition(storage.count == shape.reduce(1, *), "storage of \(storage.count) elements for shape \(shape)")
         self.shape = shape
         self.storage = storage
@@ -26,7 +26,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// Uninitialised tensor for kernels that write every element.
-    init(uninitializedShape shape: [Int]) {
+    package init(uninitializedShape shape: [Int]) {
         self.init(shape: shape, storage: TensorStorage(uninitializedCount: Tensor.elementCount(shape)))
     }
 
@@ -168,7 +168,7 @@ extension Tensor {
     /// input needs one. `pullback` maps the output gradient to one gradient per
     /// input (nil where not needed).
     @inline(__always)
-    static func record(_ name: String, _ result: Tensor, _ inputs: [Tensor],
+    package static func record(_ name: String, _ result: Tensor, _ inputs: [Tensor],
                        _ pullback: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradientMode.isEnabled, inputs.contains(where: { $0.node != nil }) else { return result }
         var r = result

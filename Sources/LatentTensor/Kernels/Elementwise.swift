@@ -12,24 +12,24 @@ public protocol BinaryKernel {
 }
 
 @inlinable @inline(__always)
-func loadPartial(_ p: UnsafePointer<Float>, _ n: Int) -> Vec {
+package func loadPartial(_ p: UnsafePointer<Float>, _ n: Int) -> Vec {
     var v = Vec()
     for i in 0..<n { v[i] = p[i] }
     return v
 }
 
 @inlinable @inline(__always)
-func loadVec(_ p: UnsafePointer<Float>) -> Vec {
+package func loadVec(_ p: UnsafePointer<Float>) -> Vec {
     UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
 }
 
 @inlinable @inline(__always)
-func storeVec(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
+package func storeVec(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
 }
 
 @inlinable @inline(__always)
-func storePartial(_ v: Vec, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
+package func storePartial(_ v: Vec, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
     for i in 0..<n { p[i] = v[i] }
 }
 

@@ -10,7 +10,7 @@ import Foundation
 /// noise.withUnsafeMutableBufferPointer { rng.fillNormal($0.baseAddress!, count: 100) }
 /// ```
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
-    @usableFromInline var s0, s1, s2, s3: UInt64
+    @usableFromInline package var s0, s1, s2, s3: UInt64
 
     /// Seeds the four state words with SplitMix64, as the xoshiro authors recommend.
     public init(seed: UInt64) {

@@ -12,7 +12,7 @@ public final class GraphNode: @unchecked Sendable {
     /// inputs are ignored and need not be computed).
     var pullback: ((Tensor) -> [Tensor?])?
     /// Accumulated gradient of the output of this node.
-    public internal(set) var grad: Tensor?
+    public package(set) var grad: Tensor?
     let name: String
 
     init(name: String, inputs: [GraphNode?], pullback: ((Tensor) -> [Tensor?])?) {

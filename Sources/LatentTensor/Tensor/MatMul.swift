@@ -1,7 +1,7 @@
 /// Matrix products on OpenBLAS.
 extension Tensor {
     /// op(a) · op(b) as a new [m, n] tensor, no gradient.
-    static func gemm(_ a: Tensor, transA: Bool, _ b: Tensor, transB: Bool) -> Tensor {
+    package static func gemm(_ a: Tensor, transA: Bool, _ b: Tensor, transB: Bool) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
         let m = transA ? a.shape[1] : a.shape[0]
         let k = transA ? a.shape[0] : a.shape[1]

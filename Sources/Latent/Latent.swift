@@ -1,0 +1,3 @@
+// `import Latent` brings every layer of the library; each layer is its own
+// target (see docs/ARCHITECTURE.md) and can be imported alone.
+@_exported import LatentTensor

@@ -1,0 +1,18 @@
+/// Errors raised by the library for bad input; each names what and where.
+public enum LatentError: Error, CustomStringConvertible, Equatable {
+    case shapeMismatch(String)
+    case missingTensors([String])
+    case invalidFile(path: String, reason: String)
+    case invalidArgument(String)
+    case nonFinite(String)
+
+    public var description: String {
+        switch self {
+        case .shapeMismatch(let s): return "shape mismatch: \(s)"
+        case .missingTensors(let names): return "checkpoint lacks tensors: \(names.joined(separator: ", "))"
+        case .invalidFile(let path, let reason): return "\(path): \(reason)"
+        case .invalidArgument(let s): return s
+        case .nonFinite(let s): return s
+        }
+    }
+}
