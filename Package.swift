@@ -21,8 +21,9 @@ let package = Package(
         .target(name: "CCPU", linkerSettings: [.linkedLibrary("openblas")]),
         // The library in layers; a target sees only the targets it names.
         .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU"]),
+        .target(name: "LatentNN", dependencies: ["LatentTensor"]),
         // `import Latent`: one file re-exporting every layer.
-        .target(name: "Latent", dependencies: ["LatentTensor", "CZlib", "CPNG", "CPNGDecode"]),
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "CZlib", "CPNG", "CPNGDecode"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

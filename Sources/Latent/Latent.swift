@@ -1,3 +1,4 @@
 // `import Latent` brings every layer of the library; each layer is its own
 // target (see docs/ARCHITECTURE.md) and can be imported alone.
 @_exported import LatentTensor
+@_exported import LatentNN

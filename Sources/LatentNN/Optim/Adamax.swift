@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Adamax (the infinity-norm variant of Adam) with PyTorch's rule:
 /// m ← β₁m + (1-β₁)g, u ← max(β₂u, |g| + ε), θ ← θ - (lr/(1-β₁ᵗ)) · m / u.

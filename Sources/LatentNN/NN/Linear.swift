@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Fully connected layer y = x·Wᵀ + b, weight [out, in] as in PyTorch.
 ///
 /// ```swift

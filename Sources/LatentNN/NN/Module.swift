@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// A trainable tensor owned by a module. Its `value` is a gradient leaf:
 /// every forward pass that uses it records onto the graph, and `backward()`
 /// accumulates into `grad`.
@@ -151,7 +153,7 @@ open class Module {
 
     /// Assigns a state dict that passed `stateLayout().check` (a caller that
     /// checks several parts first and then assigns them all).
-    func assignCheckedState(_ state: [String: Tensor]) {
+    package func assignCheckedState(_ state: [String: Tensor]) {
         for (n, p) in namedParameters() { p.assign(state[n]!) }
         for (n, b) in namedBuffers() {
             let t = state[n]!

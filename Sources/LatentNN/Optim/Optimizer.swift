@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Updates parameters from their gradients. Rules follow PyTorch's
 /// `torch.optim` exactly (the tests check single steps against hand-computed values).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Weight initialisation schemes, with PyTorch's conventions for fan-in and fan-out.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// How a loss combines its per-element values.
 public enum Reduction: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Log-densities and samplers of Gaussians with diagonal covariance, per row:
 /// every function takes [N, L] tensors and returns one value per row ([N]).
@@ -8,7 +9,7 @@ import Foundation
 /// let kl = DiagonalGaussian.klToStandardNormal(mean: mu, logVariance: logVar)          // [N], analytic
 /// ```
 public enum DiagonalGaussian {
-    static let log2pi = Float(Foundation.log(2 * Double.pi))
+    package static let log2pi = Float(Foundation.log(2 * Double.pi))
 
     /// log N(x; μ, diag σ²) summed over the last axis.
     public static func logDensity(_ x: Tensor, mean: Tensor, logVariance: Tensor) -> Tensor {

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// A mixture of K diagonal Gaussians in L dimensions with mixing logits.
 /// `logDensity` evaluates log Σₖ πₖ N(z; μₖ, σₖ²) with log-sum-exp.

@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Activation functions and reshaping steps as layers, for `Sequential`.
 ///
 /// ```swift

@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The random generators that layers own (Dropout draws its masks from its
 /// own), found by name like parameters ("layers.2"), so a checkpoint can
 /// carry them and a resumed run draws the very same masks.
@@ -31,10 +33,4 @@ extension Module {
         if let dropout = self as? Dropout, let s = states[prefix] { dropout.rng = s }
         for (name, child) in children() { child.set(states, prefix: prefix.isEmpty ? name : prefix + "." + name) }
     }
-}
-
-/// Models whose layers own random generators; the trainer saves and restores them with each checkpoint.
-public protocol RandomStateModel: TrainableModel {
-    func randomStates() -> [String: RandomGenerator]
-    func restoreRandomStates(_ states: [String: RandomGenerator]) throws
 }

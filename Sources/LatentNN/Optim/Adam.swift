@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Adam (Kingma & Ba) with PyTorch's update rule:
 /// m ← β₁m + (1-β₁)g, v ← β₂v + (1-β₂)g², θ ← θ - (lr/(1-β₁ᵗ)) · m / (√v/√(1-β₂ᵗ) + ε).

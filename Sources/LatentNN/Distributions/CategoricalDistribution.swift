@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Categorical over `levels` values per pixel: logits [N, levels, D], observed
 /// levels [N, D] (integers stored as floats) → log-probability per row [N].

@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Zeroes each element with probability `p` in training and scales the rest
 /// by 1/(1-p) (inverted dropout, as PyTorch); the identity in evaluation.
 ///

@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// 2-D convolution layer on NCHW input; weight [out, in, k, k] as in PyTorch.
 ///
 /// ```swift

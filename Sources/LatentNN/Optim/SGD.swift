@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov
 /// momentum and L2 weight decay, as `torch.optim.SGD`.
 ///

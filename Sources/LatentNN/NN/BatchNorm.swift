@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Batch normalisation over the channel axis of [N, C] or [N, C, H, W] input.
 /// Training mode normalises with the batch's mean and biased variance and
 /// updates running statistics (unbiased variance, momentum 0.1) exactly as

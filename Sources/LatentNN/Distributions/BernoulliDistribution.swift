@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Bernoulli likelihood on logits, per row: Σ [x log σ(l) + (1-x) log(1-σ(l))].
 public enum BernoulliDistribution {

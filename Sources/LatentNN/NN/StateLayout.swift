@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The names and shapes a state dict must have. Loaders check a whole
 /// checkpoint against it before assigning anything, so one that does not fit
 /// is refused with the tensor, the shape found and the shape expected, and
@@ -87,9 +89,9 @@ public struct StateLayout: Sendable {
 }
 
 /// Value checks for state that must be more than the right shape.
-enum StateValues {
+package enum StateValues {
     /// Throws unless every value of `tensor` is finite and inside `range`.
-    static func require(_ tensor: Tensor, named name: String, in range: ClosedRange<Float>, meaning: String) throws {
+    package static func require(_ tensor: Tensor, named name: String, in range: ClosedRange<Float>, meaning: String) throws {
         let values = tensor.scalars
         if let bad = values.first(where: { !$0.isFinite || !range.contains($0) }) {
             throw LatentError.invalidArgument("checkpoint tensor \(name) holds \(bad), expected \(meaning)")
@@ -97,7 +99,7 @@ enum StateValues {
     }
 
     /// A step count saved as a Float: a finite, non-negative whole number.
-    static func stepCount(_ tensor: Tensor?, named name: String) throws -> Int {
+    package static func stepCount(_ tensor: Tensor?, named name: String) throws -> Int {
         guard let tensor else { return 0 }
         guard tensor.count == 1 else {
             throw LatentError.shapeMismatch("tensor \(name): checkpoint has shape \(tensor.shape), model expects []")
