@@ -22,8 +22,9 @@ let package = Package(
         // The library in layers; a target sees only the targets it names.
         .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU"]),
         .target(name: "LatentNN", dependencies: ["LatentTensor"]),
+        .target(name: "LatentData", dependencies: ["LatentTensor", "CZlib", "CPNG", "CPNGDecode"]),
         // `import Latent`: one file re-exporting every layer.
-        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "CZlib", "CPNG", "CPNGDecode"]),
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentData"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

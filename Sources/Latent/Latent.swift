@@ -2,3 +2,4 @@
 // target (see docs/ARCHITECTURE.md) and can be imported alone.
 @_exported import LatentTensor
 @_exported import LatentNN
+@_exported import LatentData

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// NumPy's .npy format (versions 1.0, 2.0 and 3.0): a magic string, a header
 /// (a Python dict literal with 'descr', 'fortran_order' and 'shape', see

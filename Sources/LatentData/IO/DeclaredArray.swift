@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The data part of a file whose header declares an array's shape (IDX,
 /// NPY): the size is checked against the element limit, `maxBytes` and — for
 /// a plain file — the bytes left on disk before anything is allocated; then

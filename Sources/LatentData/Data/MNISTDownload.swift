@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// The IDX format of MNIST and Fashion-MNIST: a magic number (two zero
 /// bytes, an element-type code, a rank), big-endian 32-bit dimensions, then

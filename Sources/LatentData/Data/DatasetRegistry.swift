@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Finds a data set by name or path and reads its training and test splits.
 ///

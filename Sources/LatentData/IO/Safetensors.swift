@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Reads and writes the safetensors format: an 8-byte little-endian header
 /// length, a JSON header naming each tensor's dtype, shape and byte range,

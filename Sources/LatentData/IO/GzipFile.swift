@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import LatentTensor
 
 /// Reads files that may be gzip-compressed (zlib's gzread passes plain files
 /// through unchanged): all at once with a cap (`read`), or step by step with a

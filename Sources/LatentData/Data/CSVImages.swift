@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Images stored one per row in a CSV file (as Kaggle's MNIST CSVs): a label
 /// column first or last (or none), an optional header row (detected when the

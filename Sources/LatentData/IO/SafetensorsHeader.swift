@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 extension Safetensors {
     /// One tensor as a safetensors header describes it.

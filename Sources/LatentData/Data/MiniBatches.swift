@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Index lists of the mini-batches of one epoch, shuffled by a seeded generator
 /// (or in order). The last partial batch is kept, as PyTorch's DataLoader does
 /// by default.

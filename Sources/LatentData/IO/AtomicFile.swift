@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Writes files atomically and durably: the bytes go to a temporary file in
 /// the same folder, which is synced to disk and then renamed over the target

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// A folder of PNG images. With sub-folders, each sub-folder is a class
 /// (sorted by name, as torchvision's ImageFolder) and PNGs beside them are

@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The value range pixels are scaled to, and every conversion between ranges.
 /// Data are read in [0, 1]; tanh generators want [−1, 1]; pictures and
 /// feature extractors want their own range back.

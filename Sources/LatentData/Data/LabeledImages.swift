@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Images with their class labels: `images` is [N, C, H, W] scaled to [0, 1].
 ///

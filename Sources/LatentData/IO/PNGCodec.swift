@@ -1,6 +1,7 @@
 import CPNG
 import CPNGDecode
 import Foundation
+import LatentTensor
 
 /// An 8-bit image to write: gray (1 channel) or RGB (3 channels), rows top to
 /// bottom, channels interleaved. Written with libpng's simplified API; reading

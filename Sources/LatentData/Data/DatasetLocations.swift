@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Where the named image data sets live on a machine.
 public enum DatasetLocations {

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Turns any error into the one line a user reads: what failed, where, and why,
 /// without Foundation's `userInfo` dumps or a decoder's coding-path listing.
@@ -79,7 +80,7 @@ public enum UserFacingError {
     }
 
     /// The POSIX reason beneath a Cocoa file error when there is one, else the Cocoa code's meaning.
-    static func fileReason(_ ns: NSError) -> String {
+    package static func fileReason(_ ns: NSError) -> String {
         if ns.domain == NSPOSIXErrorDomain { return posixReason(Int32(truncatingIfNeeded: ns.code)) }
         if let underlying = underlying(ns), underlying.domain == NSPOSIXErrorDomain {
             return posixReason(Int32(truncatingIfNeeded: underlying.code))

@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// A data set ready for training: training, validation and test images after
 /// scaling and static binarization, with mini-batches that apply dynamic
 /// binarization when asked for.
