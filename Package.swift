@@ -23,8 +23,9 @@ let package = Package(
         .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU"]),
         .target(name: "LatentNN", dependencies: ["LatentTensor"]),
         .target(name: "LatentData", dependencies: ["LatentTensor", "CZlib", "CPNG", "CPNGDecode"]),
+        .target(name: "LatentOutput", dependencies: ["LatentTensor", "LatentData"]),
         // `import Latent`: one file re-exporting every layer.
-        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentData"]),
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -3,3 +3,4 @@
 @_exported import LatentTensor
 @_exported import LatentNN
 @_exported import LatentData
+@_exported import LatentOutput

@@ -1,4 +1,6 @@
 import Foundation
+// Foundation has a Progress too; this file means the library's.
+import class LatentOutput.Progress
 
 extension DBM {
     /// Greedy layer-wise pretraining with the doubled-input trick of

@@ -1,3 +1,6 @@
+import LatentTensor
+import LatentData
+
 /// Tiles a batch of images into one picture: an n×m collage with padding,
 /// optional captions above columns of blocks ("real", "generated"), and
 /// optional per-image normalisation (for filters).

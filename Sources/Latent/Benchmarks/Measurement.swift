@@ -1,13 +1,3 @@
-import Foundation
-
-/// Monotonic wall-clock timing for benchmarks.
-public struct Stopwatch {
-    private let start = DispatchTime.now().uptimeNanoseconds
-    public init() {}
-    /// Seconds since creation.
-    public var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-}
-
 /// Best and median of repeated measurements.
 public struct Measurement: Codable, Sendable {
     public let best: Double

@@ -1,4 +1,5 @@
 import Foundation
+import LatentData
 
 /// Shared pieces of the SVG plots: palette, nice ticks, number formatting, escaping.
 enum SVG {

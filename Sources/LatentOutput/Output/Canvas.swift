@@ -1,3 +1,6 @@
+import LatentTensor
+import LatentData
+
 /// A mutable RGB raster (floats in [0, 1]) that images, grids and captions
 /// are drawn into before encoding as PNG.
 public struct Canvas {
