@@ -4,3 +4,4 @@
 @_exported import LatentNN
 @_exported import LatentData
 @_exported import LatentOutput
+@_exported import LatentEvaluation

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Exact t-SNE (van der Maaten & Hinton 2008) for up to a few thousand
 /// points: Gaussian affinities whose precisions are found by binary search to

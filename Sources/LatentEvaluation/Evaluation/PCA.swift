@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// Principal component analysis by eigen-decomposition of the covariance
 /// matrix (in double precision).
 ///

@@ -41,7 +41,7 @@ public struct EvaluationScore: Codable, Sendable, Equatable {
     }
 
     /// The kind of a score named in an evaluation.json written before kinds were recorded.
-    static func legacyKind(_ name: String) -> Kind? {
+    package static func legacyKind(_ name: String) -> Kind? {
         switch name {
         case "fid", "fid_real_vs_real", "kid", "kid_real_vs_real", "is", "is_real", "precision", "recall": return .sampleQuality
         case "linear_probe_accuracy", "silhouette", "adjusted_rand_index": return .representation

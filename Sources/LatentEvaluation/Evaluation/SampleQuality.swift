@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 
 /// Sample-quality scores computed in a feature space (the penultimate layer
 /// of a classifier trained on the same data set): Fréchet distance, kernel

@@ -1,4 +1,7 @@
 import Foundation
+import LatentTensor
+import LatentNN
+import LatentData
 
 /// How useful a model's codes are: a linear probe (multinomial logistic
 /// regression trained on the training codes, scored on the test codes),
