@@ -5,3 +5,4 @@
 @_exported import LatentData
 @_exported import LatentOutput
 @_exported import LatentEvaluation
+@_exported import LatentModels
