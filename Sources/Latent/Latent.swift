@@ -6,3 +6,4 @@
 @_exported import LatentOutput
 @_exported import LatentEvaluation
 @_exported import LatentModels
+@_exported import LatentRuns

@@ -1,4 +1,8 @@
 import Foundation
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentModels
 
 /// `latent sweep`: one run per setting of a `SweepPlan`, trained one after
 /// another on the same data, then their curves overlaid and their values tabled.

@@ -1,4 +1,5 @@
 import Foundation
+import LatentData
 
 /// Builds a run's report.html: one page with the configuration, a table of
 /// every per-epoch metric, and every plot and image of the run (linked

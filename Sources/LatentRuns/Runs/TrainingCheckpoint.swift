@@ -1,4 +1,6 @@
 import Foundation
+import LatentTensor
+import LatentData
 
 /// What `--resume` needs: the model's and the optimizer's tensors, how far
 /// training got, and every random generator's state, in one safetensors file

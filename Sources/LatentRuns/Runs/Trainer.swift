@@ -1,4 +1,8 @@
 import Foundation
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentModels
 
 /// Runs the epochs of a run: mini-batches with progress, per-epoch metrics
 /// (training averages and validation), a checkpoint after every epoch,

@@ -1,4 +1,5 @@
 import Foundation
+import LatentTensor
 #if canImport(Glibc)
 import Glibc
 #endif

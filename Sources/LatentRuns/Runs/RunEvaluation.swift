@@ -1,4 +1,6 @@
 import Foundation
+import LatentData
+import LatentEvaluation
 
 /// Scores from `latent evaluate`, kept in the run's evaluation.json so that
 /// reports and comparisons can show them. Each score is an `EvaluationScore`: its

@@ -1,3 +1,6 @@
+import LatentTensor
+import LatentModels
+
 /// Run folders sit a layer above the families, so loading a family from one lives here.
 extension ModelRegistry {
     /// Rebuilds a run's model from its configuration and checkpoint.

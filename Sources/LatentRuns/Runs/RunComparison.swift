@@ -1,4 +1,6 @@
 import Foundation
+import LatentData
+import LatentOutput
 
 /// Several runs side by side: one table of every metric each run has (its
 /// last epoch's metrics and its saved evaluations), their sample grids, and

@@ -1,3 +1,6 @@
+import LatentTensor
+import LatentModels
+
 /// Range checks for a configuration read back from config.json: a file edited
 /// by hand (batch size 0, a negative epoch count, a NaN learning rate) is
 /// refused in one line before anything runs with it.

@@ -1,4 +1,7 @@
 import Foundation
+import LatentTensor
+import LatentData
+import LatentModels
 
 /// One `latent train`: a new run or a resumed one, with its folder locked
 /// for as long as the session lives, its data loaded and its model built.

@@ -1,4 +1,6 @@
 import Foundation
+import LatentTensor
+import LatentData
 
 /// A run's folder: runs/<name>/ with config.json, metrics.jsonl,
 /// checkpoints/, images/, plots/ and report.html.

@@ -1,3 +1,5 @@
+import LatentModels
+
 /// Settings of the training loop that every family shares: how long, in
 /// which batches, from which seed, and when to save pictures or stop a
 /// diverging run. Learning rates and optimizers belong to the families

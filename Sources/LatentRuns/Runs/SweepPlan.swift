@@ -1,3 +1,6 @@
+import LatentTensor
+import LatentModels
+
 /// The settings of a sweep: every combination of the alternatives given for
 /// a family's options, or a list of settings written out. Any option of
 /// `latent train <family>` may vary: a scalar option takes a comma list

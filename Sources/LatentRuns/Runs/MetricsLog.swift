@@ -1,4 +1,6 @@
 import Foundation
+import LatentTensor
+import LatentData
 
 /// One JSON object per line: per-epoch records (with "epoch") and optional per-step records (with "step").
 public struct MetricsLog: Sendable {

@@ -1,4 +1,7 @@
 import Foundation
+import LatentTensor
+import LatentData
+import LatentModels
 
 /// The library's version, recorded in every run.
 public enum LatentVersion {

@@ -1,3 +1,6 @@
+import LatentData
+import LatentModels
+
 /// What every family gets from its `optionSpecs` and the training loop's:
 /// both in one list, parsing of command-line words, help, and a run's
 /// configuration (the family-only steps are in `TrainableModel+Options`).

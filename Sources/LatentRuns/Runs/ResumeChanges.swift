@@ -1,3 +1,6 @@
+import LatentTensor
+import LatentModels
+
 /// What a `--resume` asks to change, as command-line words. A resumed run
 /// keeps its settings: more epochs are always fine; a setting that may change
 /// between epochs (learning rate, batch size, clipping, …: the options marked

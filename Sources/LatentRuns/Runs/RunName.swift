@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The rules a run's folder name follows, so that a name can never leave the
 /// runs folder, nest, or hide: 1–100 characters from letters, digits, `-`, `_`
 /// and `.`, not starting with `.` and never containing `..`.
