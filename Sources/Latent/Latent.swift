@@ -7,3 +7,4 @@
 @_exported import LatentEvaluation
 @_exported import LatentModels
 @_exported import LatentRuns
+@_exported import LatentExperiments

@@ -1,3 +1,9 @@
+import LatentTensor
+import LatentData
+import LatentEvaluation
+import LatentModels
+import LatentRuns
+
 /// How useful a model's codes are: a linear probe trained on the codes of
 /// training images and scored on test images, and k-means on the test codes
 /// (k = the number of classes) with its silhouette and adjusted Rand index.

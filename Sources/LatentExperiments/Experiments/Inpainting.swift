@@ -1,3 +1,8 @@
+import LatentTensor
+import LatentOutput
+import LatentModels
+import LatentRuns
+
 /// What `TrainedRun.inpaint` removes and restores: `latent inpaint`'s options.
 ///
 /// ```swift

@@ -1,3 +1,8 @@
+import LatentTensor
+import LatentData
+import LatentModels
+import LatentRuns
+
 /// A finished (or stopped) run opened for experiments: its folder, its model
 /// rebuilt from the last checkpoint, and its data prepared exactly as for
 /// training. Every experiment (`sample`, `reconstruct`, `interpolate`,

@@ -1,3 +1,9 @@
+import LatentTensor
+import LatentOutput
+import LatentEvaluation
+import LatentModels
+import LatentRuns
+
 /// What `TrainedRun.project` places: `latent project`'s options.
 ///
 /// ```swift

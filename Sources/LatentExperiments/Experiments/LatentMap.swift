@@ -1,4 +1,10 @@
 import Foundation
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentEvaluation
+import LatentModels
+import LatentRuns
 
 /// What `TrainedRun.latentMap` draws: `latent latent-map`'s options.
 ///

@@ -1,3 +1,10 @@
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentEvaluation
+import LatentModels
+import LatentRuns
+
 /// A model's likelihood metrics (−ELBO and its terms, the importance-sampled
 /// NLL, pseudo-likelihoods, cross-entropy — whatever its `LikelihoodModel`
 /// reports), each a mean per image over one fixed set of test images: every

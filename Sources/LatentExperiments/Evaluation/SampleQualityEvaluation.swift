@@ -1,4 +1,10 @@
 import Foundation
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentEvaluation
+import LatentModels
+import LatentRuns
 
 /// FID, KID, Inception-style score and precision/recall of a model's samples
 /// in a feature classifier's space, against that classifier's test images,

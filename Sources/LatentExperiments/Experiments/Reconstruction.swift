@@ -1,3 +1,9 @@
+import LatentTensor
+import LatentNN
+import LatentOutput
+import LatentModels
+import LatentRuns
+
 /// What `TrainedRun.reconstruct` shows: `latent reconstruct`'s options.
 ///
 /// ```swift

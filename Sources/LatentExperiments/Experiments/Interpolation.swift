@@ -1,3 +1,8 @@
+import LatentTensor
+import LatentOutput
+import LatentModels
+import LatentRuns
+
 /// What `TrainedRun.interpolate` walks: `latent interpolate`'s options.
 ///
 /// ```swift

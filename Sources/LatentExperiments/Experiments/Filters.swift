@@ -1,3 +1,8 @@
+import LatentTensor
+import LatentOutput
+import LatentModels
+import LatentRuns
+
 /// Which weights `TrainedRun.filters` shows: `latent filters`' options.
 ///
 /// ```swift

@@ -1,4 +1,9 @@
 import Foundation
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentModels
+import LatentRuns
 
 /// What `TrainedRun.sample` draws: `latent sample`'s options.
 ///

@@ -1,3 +1,10 @@
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentEvaluation
+import LatentModels
+import LatentRuns
+
 /// log Z of an RBM or DBM by annealed importance sampling (and exactly when the
 /// model is small enough to enumerate), then the mean test log-likelihood — or,
 /// for a DBM, its variational lower bound — with that log Z.
