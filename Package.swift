@@ -29,8 +29,9 @@ let package = Package(
         .target(name: "LatentRuns", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentEvaluation", "LatentModels"]),
         .target(name: "LatentExperiments", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentEvaluation",
                                                           "LatentModels", "LatentRuns"]),
+        .target(name: "LatentBenchmarks", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentModels"]),
         // `import Latent`: one file re-exporting every layer.
-        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentEvaluation", "LatentModels", "LatentRuns", "LatentExperiments"]),
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentEvaluation", "LatentModels", "LatentRuns", "LatentExperiments", "LatentBenchmarks"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

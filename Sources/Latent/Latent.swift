@@ -8,3 +8,4 @@
 @_exported import LatentModels
 @_exported import LatentRuns
 @_exported import LatentExperiments
+@_exported import LatentBenchmarks

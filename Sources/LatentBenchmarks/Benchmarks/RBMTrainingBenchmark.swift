@@ -1,3 +1,8 @@
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentModels
+
 /// Workload W2: scikit-learn's BernoulliRBM setting — 100 hidden units,
 /// learning rate 0.01, batch 10, PCD-1, continuous pixels, batches visited in
 /// order (scikit-learn does not shuffle) — timed per epoch, then scored with

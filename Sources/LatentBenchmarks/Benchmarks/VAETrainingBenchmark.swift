@@ -1,3 +1,9 @@
+import LatentTensor
+import LatentNN
+import LatentData
+import LatentOutput
+import LatentModels
+
 /// Workloads W1 and W6: training the MLP VAE (784-512-256-(2×20),
 /// 20-256-512-784) or the convolutional VAE (latent 16) with a Bernoulli
 /// likelihood, Adam 1e-3, batch 128, on shuffled images, timed as the

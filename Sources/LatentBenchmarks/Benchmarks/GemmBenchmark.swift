@@ -1,3 +1,6 @@
+import LatentTensor
+import LatentOutput
+
 /// Workload W7: float32 matrix products through OpenBLAS, timed as the
 /// reference `gemm.py` does: warm-up, then `trials` trials each long enough
 /// (≥ `minimumTrialSeconds`) by repeating the call; GFLOP/s = 2·M·N·K / t.

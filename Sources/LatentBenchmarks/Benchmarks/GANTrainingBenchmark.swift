@@ -1,3 +1,8 @@
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentModels
+
 /// Workloads W4 (MLP GAN, batch 512, Adam 1e-3) and W5 (DCGAN 28×28, batch
 /// 64, Adam 2e-4) on images in [−1, 1], timed as `gan_mlp.py` / `dcgan.py`
 /// time them: D step on real + fresh fakes, then G step, every step of the
