@@ -26,6 +26,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// Uninitialised tensor for kernels that write every element.
+    @usableFromInline
     package init(uninitializedShape shape: [Int]) {
         self.init(shape: shape, storage: TensorStorage(uninitializedCount: Tensor.elementCount(shape)))
     }

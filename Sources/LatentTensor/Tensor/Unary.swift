@@ -10,6 +10,9 @@ extension Tensor {
     }
 
     /// Element-wise map of two same-shape tensors, no gradient (for pullbacks).
+    /// Inlinable: NN's losses call it with their own kernels, and only an
+    /// inlined copy is specialised to the kernel across the module boundary.
+    @inlinable
     package func zipMap<K: BinaryKernel>(_ k: K.Type, _ other: Tensor) -> Tensor {
         precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
         let out = Tensor(uninitializedShape: shape)
