@@ -1,4 +1,9 @@
 /// Errors raised by the library for bad input; each names what and where.
+/// Every layer throws it, so it lives in the lowest one.
+///
+/// ```swift
+/// throw LatentError.invalidFile(path: path, reason: "not an IDX file (magic 0x1234)")
+/// ```
 public enum LatentError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(String)
     case missingTensors([String])
