@@ -12,11 +12,11 @@ import Foundation
 /// ```
 public struct Tensor: @unchecked Sendable {
     /// Dimensions, outermost first.
-    public package(set) var shape: [Int]
+    public internal(set) var shape: [Int]
     /// The shared buffer. Never written through while shared (see `withMutableData`).
-    public package(set) var storage: TensorStorage
+    public internal(set) var storage: TensorStorage
     /// The recorded operation that produced this tensor, if it needs a gradient.
-    public package(set) var node: GraphNode?
+    public internal(set) var node: GraphNode?
 
     package init(shape: [Int], storage: TensorStorage, node: GraphNode? = nil) {
         precondition(storage.count == shape.reduce(1, *), "storage of \(storage.count) elements for shape \(shape)")

@@ -1,7 +1,7 @@
 /// Element-wise functions, differentiable.
 extension Tensor {
     /// Applies `K` element-wise and records `derivative(g, x, y)` as the pullback.
-    package func unary<K: UnaryKernel>(_ name: String, _ k: K.Type,
+    func unary<K: UnaryKernel>(_ name: String, _ k: K.Type,
                                _ derivative: @escaping (_ g: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         mapUnary(k, storage.pointer, out.storage.pointer, count)
