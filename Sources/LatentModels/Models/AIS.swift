@@ -1,8 +1,8 @@
 import Foundation
-// Foundation has a Progress too; this file means the library's.
-import class LatentOutput.Progress
 import LatentTensor
 import LatentOutput
+// Foundation has a Progress too; this file means the library's.
+import class LatentOutput.Progress
 
 /// Annealed importance sampling for an RBM's log partition function
 /// (Salakhutdinov & Murray 2008). The path runs from a base-rate model A —

@@ -1,10 +1,10 @@
 import Foundation
-// Foundation has a Progress too; this file means the library's.
-import class LatentOutput.Progress
 import LatentTensor
 import LatentNN
 import LatentData
 import LatentOutput
+// Foundation has a Progress too; this file means the library's.
+import class LatentOutput.Progress
 
 extension DBM {
     /// Greedy layer-wise pretraining with the doubled-input trick of

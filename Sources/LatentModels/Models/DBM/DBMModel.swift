@@ -1,10 +1,10 @@
 import Foundation
-// Foundation has a Progress too; this file means the library's.
-import class LatentOutput.Progress
 import LatentTensor
 import LatentNN
 import LatentData
 import LatentOutput
+// Foundation has a Progress too; this file means the library's.
+import class LatentOutput.Progress
 
 /// The `dbm` family: a Deep Boltzmann Machine with two or more hidden layers,
 /// pretrained greedily (doubled inputs) and then trained jointly with

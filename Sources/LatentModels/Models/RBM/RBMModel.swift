@@ -1,9 +1,9 @@
 import Foundation
-// Foundation has a Progress too; this file means the library's.
-import class LatentOutput.Progress
 import LatentTensor
 import LatentNN
 import LatentOutput
+// Foundation has a Progress too; this file means the library's.
+import class LatentOutput.Progress
 
 /// The `rbm` family: a Bernoulli RBM trained by CD-k (default CD-1) or PCD-k.
 /// Options: `RBMOptions`.
