@@ -19,7 +19,22 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .target(name: "CPNGDecode", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CCPU", linkerSettings: [.linkedLibrary("openblas")]),
-        .target(name: "Latent", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGDecode", "CCPU"]),
+        // The library in layers (docs/ARCHITECTURE.md draws the graph); a target sees only the targets it names.
+        .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU"]),
+        .target(name: "LatentNN", dependencies: ["LatentTensor"]),
+        .target(name: "LatentData", dependencies: ["LatentTensor", "CZlib", "CPNG", "CPNGDecode"]),
+        .target(name: "LatentOutput", dependencies: ["LatentTensor", "LatentData"]),
+        .target(name: "LatentEvaluation", dependencies: ["LatentTensor", "LatentNN", "LatentData"]),
+        .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput"]),
+        .target(name: "LatentRuns", dependencies: ["LatentTensor", "LatentData", "LatentOutput", "LatentEvaluation",
+                                                   "LatentModels"]),
+        .target(name: "LatentExperiments", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput",
+                                                          "LatentEvaluation", "LatentModels", "LatentRuns"]),
+        .target(name: "LatentBenchmarks", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput",
+                                                         "LatentModels"]),
+        // `import Latent`: one file re-exporting every layer above.
+        .target(name: "Latent", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentEvaluation",
+                                               "LatentModels", "LatentRuns", "LatentExperiments", "LatentBenchmarks"]),
         .executableTarget(name: "LatentCLI", dependencies: [
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

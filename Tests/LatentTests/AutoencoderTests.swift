@@ -1,5 +1,6 @@
 import Testing
 @testable import Latent
+@testable import LatentModels
 
 /// The `ae` family: it learns, its code is deterministic, denoising corrupts
 /// only the training input, and the sparse objective adds exactly λ·|z|₁.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentData
 
 @Suite struct CSVReaderTests {
     let tmp = TempFolder()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentEvaluation
 
 /// The evaluation formulas on cases small enough to work out by hand.
 @Suite struct EvaluationFormulaTests {

@@ -2,6 +2,7 @@ import CZlib
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentData
 
 /// Writes `parts` one after the other as one gzip stream (each part is compressed as it comes,
 /// so a bomb of many megabytes of zeros never sits in memory whole).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentData
 
 /// The little-endian bytes of `values`.
 func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {

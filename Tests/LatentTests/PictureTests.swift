@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentOutput
 
 @Suite struct PictureTests {
     @Test func gridPlacesEveryImage() {

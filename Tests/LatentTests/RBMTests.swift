@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentModels
 
 @Suite struct RBMTests {
     /// A small RBM with weights large enough to be far from independent units.

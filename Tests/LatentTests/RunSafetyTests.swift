@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentRuns
 
 /// Run folders that survive anything: names, locks, kills between any two
 /// writes, signals mid-epoch, hand-edited files, runaway losses.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentRuns
 
 /// The run folder as a user meets it: train, kill (simulated), resume, report, bad checkpoints.
 @Suite struct RunTests {

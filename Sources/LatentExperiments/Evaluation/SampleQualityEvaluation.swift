@@ -1,0 +1,191 @@
+import Foundation
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentEvaluation
+import LatentModels
+import LatentRuns
+
+/// FID, KID, Inception-style score and precision/recall of a model's samples
+/// in a feature classifier's space, against that classifier's test images,
+/// with the real-vs-real floor of FID and KID from random halves of those images.
+///
+/// Features are divided by one number, the root mean square of the real
+/// features, so KID's cubic kernel (xᵀy/D + 1)³ sees O(1) inputs; every run
+/// scored against the same classifier shares it. KID and both floors are
+/// means ± standard deviations over random subsets or halves.
+///
+/// ```swift
+/// let run = try RunDirectory.open("vae-mnist", root: "runs")
+/// let classifier = try SampleQualityEvaluation.classifierRun(for: run, root: "runs")
+/// if let sampler = try ModelRegistry.load(run).model as? any SamplingModel {
+///     let result = try SampleQualityEvaluation.evaluate(run, model: sampler, classifier: classifier,
+///                                                       options: .init(fid: true, kid: true))
+///     print(result.fid!, result.fidFloor!.mean, result.kid!.mean)
+/// }
+/// ```
+public struct SampleQualityEvaluation: EvaluationResult, Sendable {
+    public struct Options: Sendable {
+        public var fid: Bool
+        public var kid: Bool
+        public var inceptionScore: Bool
+        public var precisionRecall: Bool
+        /// Generated images.
+        public var samples: Int
+        /// Random halves for the FID floor.
+        public var floorDraws: Int
+        /// KID: subsets and their size (each also a draw of the KID floor).
+        public var kidSubsets: Int
+        public var kidSubsetSize: Int
+        /// At most this many of the classifier's test images (the fixed subset of `PreparedData.fixedSubset`); nil: all.
+        public var testLimit: Int?
+        public var seed: UInt64
+        /// Show a progress bar while sampling.
+        public var progress: Bool
+
+        public init(fid: Bool = false, kid: Bool = false, inceptionScore: Bool = false, precisionRecall: Bool = false,
+                    samples: Int = 2_000, floorDraws: Int = 5, kidSubsets: Int = 100, kidSubsetSize: Int = 1_000,
+                    testLimit: Int? = nil, seed: UInt64 = 2, progress: Bool = false) {
+            self.fid = fid
+            self.kid = kid
+            self.inceptionScore = inceptionScore
+            self.precisionRecall = precisionRecall
+            self.samples = samples
+            self.floorDraws = floorDraws
+            self.kidSubsets = kidSubsets
+            self.kidSubsetSize = kidSubsetSize
+            self.testLimit = testLimit
+            self.seed = seed
+            self.progress = progress
+        }
+    }
+
+    /// Real (test) images and generated images the scores used.
+    public var realImages: Int
+    public var samples: Int
+    public var featureDimension: Int
+    /// The real features' root mean square, which every feature was divided by.
+    public var featureScale: Double
+    public var fid: Double?
+    public var fidFloor: SampleQuality.Spread?
+    public var kid: SampleQuality.Spread?
+    public var kidFloor: SampleQuality.Spread?
+    public var inceptionScore: Double?
+    public var realInceptionScore: Double?
+    public var precision: Double?
+    public var recall: Double?
+    /// The real and generated images precision and recall compared.
+    public var precisionRecallImages: Int?
+    /// The classifier: its run's name, data, a digest of its checkpoint and its last validation accuracy.
+    public var classifier: String = ""
+    public var classifierData: String = ""
+    public var classifierChecksum: String = ""
+    public var classifierValidationAccuracy: Double?
+    public var warnings: [String] = []
+
+    public var scores: [String: EvaluationScore] {
+        func m(_ v: Double, generated: Int?, images: Int? = nil) -> EvaluationScore {
+            EvaluationScore(value: v, split: "test", images: images ?? realImages, generated: generated, kind: .sampleQuality)
+        }
+        func spread(_ s: SampleQuality.Spread, generated: Int?) -> EvaluationScore {
+            EvaluationScore(value: s.mean, standardDeviation: s.standardDeviation, draws: s.draws, split: "test", images: realImages,
+                        generated: generated, kind: .sampleQuality)
+        }
+        var out: [String: EvaluationScore] = [:]
+        if let fid { out["fid"] = m(fid, generated: samples) }
+        if let fidFloor { out["fid_real_vs_real"] = spread(fidFloor, generated: nil) }
+        if let kid { out["kid"] = spread(kid, generated: samples) }
+        if let kidFloor { out["kid_real_vs_real"] = spread(kidFloor, generated: nil) }
+        if let inceptionScore {   // of the samples alone
+            out["is"] = EvaluationScore(value: inceptionScore, split: "generated", images: 0, generated: samples, kind: .sampleQuality)
+        }
+        if let realInceptionScore { out["is_real"] = m(realInceptionScore, generated: nil) }
+        if let precision { out["precision"] = m(precision, generated: precisionRecallImages, images: precisionRecallImages) }
+        if let recall { out["recall"] = m(recall, generated: precisionRecallImages, images: precisionRecallImages) }
+        return out
+    }
+
+    /// Scores `generated` [M, D] against `real` [N, D] (both in the extractor's pixel range).
+    public static func measure(real: Tensor, generated: Tensor, extractor: any FeatureExtractor, options: Options) throws -> SampleQualityEvaluation {
+        let rawReal = extractor.features(real)
+        let scale = Swift.max(Double(rawReal.pow(2).mean().item.squareRoot()), 1e-6)
+        let realFeatures = rawReal / Float(scale), fakeFeatures = extractor.features(generated) / Float(scale)
+        var result = SampleQualityEvaluation(realImages: real.shape[0], samples: generated.shape[0],
+                                             featureDimension: extractor.featureSize, featureScale: scale)
+        var rng = RandomGenerator(seed: options.seed &+ 1)
+        if options.fid || options.kid {
+            guard real.shape[0] >= 4 else { throw LatentError.invalidArgument("FID and KID need at least 4 real images, got \(real.shape[0])") }
+        }
+        if options.fid {
+            result.fid = try SampleQuality.frechetDistance(realFeatures, fakeFeatures)
+            result.fidFloor = try SampleQuality.frechetDistanceFloor(realFeatures, draws: options.floorDraws, rng: &rng)
+            if generated.shape[0] < 2 * extractor.featureSize {
+                result.warnings.append("\(generated.shape[0]) samples for \(extractor.featureSize)-dimensional features: FID is strongly biased upward; use at least \(10 * extractor.featureSize) (KID is the small-sample alternative)")
+            }
+        }
+        if options.kid {
+            result.kid = SampleQuality.kernelDistance(realFeatures, fakeFeatures, subsets: options.kidSubsets, size: options.kidSubsetSize, rng: &rng)
+            result.kidFloor = SampleQuality.kernelDistanceFloor(realFeatures, subsets: options.kidSubsets, size: options.kidSubsetSize, rng: &rng)
+        }
+        if options.inceptionScore {
+            result.inceptionScore = SampleQuality.inceptionScore(probabilities: extractor.probabilities(generated))
+            result.realInceptionScore = SampleQuality.inceptionScore(probabilities: extractor.probabilities(real))
+        }
+        if options.precisionRecall {
+            let n = Swift.min(2_000, realFeatures.shape[0], fakeFeatures.shape[0])
+            let rows = Array(rng.permutation(realFeatures.shape[0]).prefix(n)).sorted()
+            let pr = SampleQuality.precisionRecall(real: realFeatures.gatherRows(rows), generated: fakeFeatures.rows(0..<n))
+            (result.precision, result.recall, result.precisionRecallImages) = (pr.precision, pr.recall, n)
+        }
+        return result
+    }
+
+    /// Samples the model, scores the samples against the classifier's test
+    /// images and records the result in the run's evaluation.json, replacing earlier sample scores.
+    public static func evaluate(_ run: RunDirectory, model: any SamplingModel, classifier classifierRun: RunDirectory,
+                                options: Options) throws -> SampleQualityEvaluation {
+        let (loaded, _) = try ModelRegistry.load(classifierRun)
+        guard let extractor = loaded as? any FeatureExtractor else {
+            throw LatentError.invalidArgument("run \(classifierRun.name) is not a feature classifier")
+        }
+        guard classifierRun.config.imageShape == run.config.imageShape else {
+            throw LatentError.invalidArgument("classifier \(classifierRun.name) was trained on images of shape \(classifierRun.config.imageShape), the model makes \(run.config.imageShape)")
+        }
+        let progress = Progress("sampling", total: options.samples)
+        progress.quiet = !options.progress
+        var rng = RandomGenerator(seed: options.seed)
+        var chunks: [Tensor] = []
+        var made = 0
+        while made < options.samples {
+            let n = Swift.min(500, options.samples - made)
+            chunks.append(model.sample(n, rng: &rng))
+            made += n
+            progress.advance(by: n)
+        }
+        progress.finish()
+        // Generated images, mapped into the classifier's pixel range.
+        let generated = run.config.data.scale.convert(Tensor.concatenate(chunks, axis: 0), to: classifierRun.config.data.scale)
+        let reference = try PreparedData.load(classifierRun.config.data, testLimit: options.testLimit)
+        var result = try measure(real: reference.evaluationImages(reference.test), generated: generated, extractor: extractor, options: options)
+        result.classifier = classifierRun.name
+        result.classifierData = classifierRun.config.data.source
+        let checkpoint = (try? Data(contentsOf: URL(fileURLWithPath: classifierRun.lastCheckpoint))) ?? Data()
+        result.classifierChecksum = String(Checksum.sha256(checkpoint).prefix(16))
+        result.classifierValidationAccuracy = classifierRun.metrics.epochRecords().last?["val_accuracy"] as? Double
+        try RunEvaluation.record(result, into: run)
+        return result
+    }
+
+    /// The classifier run named `name`, else the newest classifier trained on the same data as `run`.
+    public static func classifierRun(for run: RunDirectory, root: String, named name: String? = nil) throws -> RunDirectory {
+        if let name { return try RunDirectory.open(name, root: root) }
+        let candidates = RunDirectory.list(root: root).filter {
+            $0.config.family == ClassifierModel.family && $0.config.data.source == run.config.data.source
+                && FileManager.default.fileExists(atPath: $0.lastCheckpoint)
+        }
+        guard let newest = candidates.last else {
+            throw LatentError.invalidArgument("no feature classifier for \(run.config.data.source); train one: latent train classifier --data \(run.config.data.source)")
+        }
+        return newest
+    }
+}

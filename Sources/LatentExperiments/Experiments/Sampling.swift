@@ -1,0 +1,135 @@
+import Foundation
+import LatentTensor
+import LatentData
+import LatentOutput
+import LatentModels
+import LatentRuns
+
+/// What `TrainedRun.sample` draws: `latent sample`'s options.
+///
+/// ```swift
+/// var options = SamplingOptions(count: 64, seed: 3)
+/// options.gibbsSteps = [1, 10, 100]     // RBM/DBM: one grid per chain length
+/// ```
+public struct SamplingOptions: Sendable {
+    /// Images to draw (a 10×10 grid for 100).
+    public var count = 100
+    /// Seed of the random generator (every Gibbs length starts from the same noise).
+    public var seed: UInt64 = 1
+    /// Conditional models: draw only this class.
+    public var classLabel: Int?
+    /// RBM/DBM: chain lengths, one grid each; empty draws with the model's own sampler.
+    public var gibbsSteps: [Int] = []
+    /// RBM/DBM with `gibbsSteps`: start the chains at the first test images instead of noise.
+    public var fromData = false
+    /// Show as many real test images beside the drawn ones (the course's "16 real and 16 generated").
+    public var besideReal = false
+
+    public init(count: Int = 100, seed: UInt64 = 1, classLabel: Int? = nil, gibbsSteps: [Int] = [], fromData: Bool = false,
+                besideReal: Bool = false) {
+        self.count = count
+        self.seed = seed
+        self.classLabel = classLabel
+        self.gibbsSteps = gibbsSteps
+        self.fromData = fromData
+        self.besideReal = besideReal
+    }
+}
+
+/// One grid of drawn images and the file it goes to under the run's images/.
+public struct SampleGrid {
+    /// [N, C, H, W] in [0, 1].
+    public let images: Tensor
+    /// Drawn above the grid (the Gibbs chain length), if any.
+    public let title: String?
+    /// The file name under the run's images/ folder ("sample-100.png").
+    public let fileName: String
+    /// Real test images shown beside the drawn ones ([N, C, H, W] in [0, 1]), if asked for.
+    public var real: Tensor? = nil
+}
+
+/// Images drawn from a run's model: one grid, or one per Gibbs chain length.
+public struct Samples {
+    public let directory: RunDirectory
+    public let grids: [SampleGrid]
+
+    /// Writes every grid as a PNG and returns the paths written, in order.
+    /// A single grid goes to `output` when given (else images/`fileName`) and,
+    /// with `npy`, also as a float32 array [N, C, H, W] in [0, 1] (its path
+    /// comes first). Gibbs grids always go to images/sample-gibbs-<k>[-from-data].png.
+    public func write(to output: String? = nil, npy: String? = nil) throws -> [String] {
+        if grids.count == 1, let grid = grids.first {
+            var paths: [String] = []
+            if let npy {
+                try NPY.write(grid.images, to: npy)
+                paths.append(npy)
+            }
+            let path = output ?? directory.image(grid.fileName)
+            if let real = grid.real {
+                try ImageGrid.sideBySide([real, grid.images], captions: ["real (test)", "generated"],
+                                         columns: ImageGrid.squareColumns(grid.images.shape[0]), scale: 2).write(to: path)
+            } else {
+                try ImageGrid(images: grid.images).render().write(to: path)
+            }
+            return paths + [path]
+        }
+        return try grids.map { grid in
+            var picture = ImageGrid(images: grid.images)
+            picture.title = grid.title
+            let path = directory.image(grid.fileName)
+            try picture.render().write(to: path)
+            return path
+        }
+    }
+}
+
+extension TrainedRun {
+    /// Draws new images: from the model's sampler, from one class of a
+    /// conditional model (`classLabel`), or from Gibbs chains of each length in
+    /// `gibbsSteps` (RBM, DBM). Each Gibbs length restarts from the same seed,
+    /// so the grids differ only by the chain's length.
+    ///
+    /// ```swift
+    /// let grids = try run.sample(SamplingOptions(count: 100, classLabel: 3)).grids
+    /// ```
+    public func sample(_ options: SamplingOptions = SamplingOptions()) throws -> Samples {
+        guard options.count >= 1 else { throw LatentError.invalidArgument("the number of samples must be at least 1, got \(options.count)") }
+        let sampler = try capability("sample", { $0 as? any SamplingModel }, { $0 is any SamplingModel.Type })
+        if !options.gibbsSteps.isEmpty {
+            guard !options.besideReal else { throw LatentError.invalidArgument("--beside-real shows one grid; it does not combine with --gibbs-steps") }
+            return Samples(directory: directory, grids: try gibbsGrids(options))
+        }
+        var rng = RandomGenerator(seed: options.seed)
+        let drawn: Tensor
+        if let chosen = options.classLabel {
+            guard let conditional = sampler as? any ConditionalSamplingModel, let classes = conditional.conditionalClasses else {
+                throw LatentError.invalidArgument("--class needs a conditional model (train with --conditional)")
+            }
+            guard chosen >= 0, chosen < classes else {
+                throw LatentError.invalidArgument("--class must be below \(classes) (the model's classes are 0 to \(classes - 1)), got \(chosen)")
+            }
+            drawn = conditional.sample(options.count, classes: Array(repeating: chosen, count: options.count), rng: &rng)
+        } else {
+            drawn = sampler.sample(options.count, rng: &rng)
+        }
+        let file = (options.classLabel.map { "sample-\(options.count)-class\($0)" } ?? "sample-\(options.count)")
+            + (options.besideReal ? "-beside-real.png" : ".png")
+        let real = options.besideReal ? pictures(try testImages(limit: options.count).images) : nil
+        return Samples(directory: directory, grids: [SampleGrid(images: pictures(drawn), title: nil, fileName: file, real: real)])
+    }
+
+    private func gibbsGrids(_ options: SamplingOptions) throws -> [SampleGrid] {
+        let gibbs = try capability("sample --gibbs-steps", { $0 as? any GibbsSamplingModel }, { $0 is any GibbsSamplingModel.Type })
+        if let bad = options.gibbsSteps.first(where: { $0 < 1 }) {
+            throw LatentError.invalidArgument("Gibbs chain lengths must be at least 1, got \(bad)")
+        }
+        let start = try options.fromData ? testImages(limit: options.count).images : nil
+        let suffix = options.fromData ? "-from-data" : ""
+        return options.gibbsSteps.map { steps in
+            var rng = RandomGenerator(seed: options.seed)   // the same starting noise for every length
+            let drawn = gibbs.sample(start?.shape[0] ?? options.count, gibbsSteps: steps, from: start, rng: &rng)
+            return SampleGrid(images: pictures(drawn), title: "\(steps) Gibbs steps from \(options.fromData ? "test images" : "noise")",
+                              fileName: "sample-gibbs-\(steps)\(suffix).png")
+        }
+    }
+}

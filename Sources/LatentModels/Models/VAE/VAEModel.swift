@@ -1,0 +1,152 @@
+import Foundation
+import LatentTensor
+import LatentNN
+import LatentData
+
+/// The `vae` and `conv-vae` families: a `VAE` with its optimizer, β-weighted
+/// KL with optional linear warm-up, and everything the commands ask of it.
+/// Options: `VAEOptions`.
+public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, LatentSpaceModel,
+                       LikelihoodModel, FilterModel, ConditionalSamplingModel {
+    public class var family: String { "vae" }
+    public class var summary: String { "Variational autoencoder with MLP encoder and decoder; three priors, four likelihoods, β and warm-up, conditional form." }
+    public class var defaultOptions: VAEOptions { VAEOptions() }
+    public class var optionSpecs: [OptionSpec<VAEOptions>] { VAEOptions.specs(mlp: true) }
+    class var body: VAEArchitecture.Body { .mlp }
+
+    public let vae: VAE
+    public let optimizer: any Optimizer
+    public let options: VAEOptions
+
+    public required init(options: VAEOptions, context: ModelContext, rng: inout RandomGenerator) throws {
+        try Self.check(options)
+        let architecture = try VAEArchitecture(body: Self.body, network: options.network, prior: options.prior, components: options.components,
+                                               conditional: options.conditional, context: context)
+        self.options = options
+        vae = VAE(architecture, dataRange: context.pixelRange, rng: &rng)
+        optimizer = options.optimizer.make(vae.parameters())
+    }
+
+    public class func migrate(_ legacy: LegacyOptions) throws -> VAEOptions {
+        var o = defaultOptions
+        let m = legacy.model
+        o.network = try legacy.networkOptions(o.network)
+        o.prior = try legacy.choice(m.prior, "model.prior", default: .standard)
+        o.components = o.prior == .standard ? nil : m.components
+        o.beta = m.beta ?? o.beta
+        o.warmup = m.warmup ?? o.warmup
+        o.conditional = m.conditional ?? false
+        o.optimizer = try legacy.optimizerOptions()
+        return o
+    }
+
+    public var beta: Float { options.beta }
+    public var warmupEpochs: Int { options.warmup }
+
+    public var latentSize: Int { vae.latentSize }
+    public var conditionalClasses: Int? { vae.architecture.conditionalClasses }
+    var classesIfConditional: ([Int]) -> [Int]? { { self.conditionalClasses == nil ? nil : $0 } }
+
+    /// β for an epoch: ramps linearly from β/warmup to β over the warm-up epochs.
+    public func klWeight(epoch: Int) -> Float {
+        warmupEpochs == 0 ? beta : beta * Swift.min(1, Float(epoch) / Float(warmupEpochs))
+    }
+
+    public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
+        let weight = klWeight(epoch: epoch)
+        let terms = vae.negativeELBO(batch, classes: classesIfConditional(labels), beta: weight, rng: &rng)
+        optimizer.zeroGrad()
+        terms.objective.backward()
+        options.optimizer.clip(optimizer.parameters)
+        optimizer.step()
+        var metrics: [(String, Double)] = [("loss", Double(terms.loss.item)), ("reconstruction", Double(terms.reconstruction.item)),
+                                           ("kl", Double(terms.kl.item))]
+        if weight != 1 { metrics.append(("kl_weight", Double(weight))) }
+        return metrics
+    }
+
+    public func validate(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)] {
+        withoutGradient {
+            var sums = [0.0, 0.0, 0.0]
+            for indices in MiniBatches(count: images.shape[0], batchSize: 500) {
+                let cls = conditionalClasses == nil ? nil : indices.map { labels[$0] }
+                let t = vae.negativeELBO(images.gatherRows(indices), classes: cls, rng: &rng)
+                let n = Double(indices.count)
+                sums[0] += Double(t.loss.item) * n; sums[1] += Double(t.reconstruction.item) * n; sums[2] += Double(t.kl.item) * n
+            }
+            let n = Double(images.shape[0])
+            return [("loss", sums[0] / n), ("reconstruction", sums[1] / n), ("kl", sums[2] / n)]
+        }
+    }
+
+    public var charts: [(file: String, title: String, yLabel: String, keys: [String])] {
+        [("loss", "Negative ELBO", "nats per image", ["loss", "val_loss"]),
+         ("terms", "Reconstruction and KL", "nats per image", ["reconstruction", "val_reconstruction", "kl", "val_kl"])]
+    }
+
+    public func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor {
+        guard let c = conditionalClasses else {
+            return withoutGradient { vae.meanImage(vae.decode(vae.samplePrior(count, rng: &rng))) }
+        }
+        // Conditional: classes in blocks, so a 10×10 grid of 10 classes has one class per row.
+        let perClass = Swift.max(1, count / c)
+        return sample(count, classes: (0..<count).map { Swift.min($0 / perClass, c - 1) }, rng: &rng)
+    }
+
+    public func sample(_ count: Int, classes: [Int], rng: inout RandomGenerator) -> Tensor {
+        withoutGradient { vae.meanImage(vae.decode(vae.samplePrior(count, rng: &rng), classes: classes)) }
+    }
+
+    public func reconstruct(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) throws -> Tensor {
+        let classes = classesIfConditional(labels)
+        return withoutGradient { vae.meanImage(vae.decode(vae.encode(images, classes: classes).mean, classes: classes)) }
+    }
+
+    public func encode(_ images: Tensor, labels: [Int]) throws -> Tensor {
+        withoutGradient { vae.encode(images, classes: classesIfConditional(labels)).mean }
+    }
+
+    public func decode(_ codes: Tensor, labels: [Int]?) throws -> Tensor {
+        if conditionalClasses != nil && labels == nil {
+            throw LatentError.invalidArgument("this VAE is conditional: give a class (--class)")
+        }
+        return withoutGradient { vae.meanImage(vae.decode(codes, classes: labels.flatMap(classesIfConditional))) }
+    }
+
+    public func likelihoodMetrics(_ images: Tensor, labels: [Int], nllSamples: Int, rng: inout RandomGenerator) -> [(String, Double)] {
+        var metrics = validate(images, labels: labels, rng: &rng).map { ($0.0 == "loss" ? "neg_elbo" : $0.0, $0.1) }
+        if nllSamples > 0 {
+            let nll = vae.importanceSampledNLL(images, classes: classesIfConditional(labels), samples: nllSamples, rng: &rng)
+            metrics.append(("is_nll", nll.reduce(0, +) / Double(nll.count)))
+        }
+        return metrics
+    }
+
+    public var filterLayers: Int { vae.architecture.body == .mlp ? 1 : 0 }
+
+    /// The encoder's first-layer weights, one filter per hidden unit (MLP encoders).
+    public func filters(layer: Int) throws -> Tensor {
+        guard layer == 1, let first = vae.encoder.pixelLayer else {
+            throw LatentError.invalidArgument("only the first layer of an MLP encoder has filters in pixel space")
+        }
+        return first.weight.value.detached().narrow(axis: 1, start: 0, length: vae.architecture.pixelCount)
+    }
+
+    public func modelState() -> [String: Tensor] { vae.stateDict() }
+    public func loadModelState(_ state: [String: Tensor]) throws { try vae.loadStateDict(state) }
+    public func optimizerState() -> [String: Tensor] { optimizer.stateDict() }
+    public func loadOptimizerState(_ state: [String: Tensor]) throws { try optimizer.loadStateDict(state) }
+}
+
+/// `conv-vae`: the same model with the convolutional encoder and decoder of workload W6.
+public final class ConvVAEModel: VAEModel {
+    public override class var family: String { "conv-vae" }
+    public override class var summary: String { "Variational autoencoder with the convolutional encoder and decoder of workload W6." }
+    public override class var defaultOptions: VAEOptions {
+        var o = VAEOptions()
+        o.network = .convolutional
+        return o
+    }
+    public override class var optionSpecs: [OptionSpec<VAEOptions>] { VAEOptions.specs(mlp: false) }
+    override class var body: VAEArchitecture.Body { .conv }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import LatentTensor
+import LatentData
+import LatentModels
+
+/// One `latent train`: a new run or a resumed one, with its folder locked
+/// for as long as the session lives, its data loaded and its model built.
+///
+/// ```swift
+/// let session = try TrainingSession.start(config: config, data: data, root: "runs", name: "vae-mnist", explicitName: true)
+/// try session.train()
+/// // later, or after a kill:
+/// try TrainingSession.resume("vae-mnist", root: "runs").train()
+/// ```
+public final class TrainingSession {
+    public private(set) var trainer: Trainer
+    public var run: RunDirectory { trainer.run }
+    private var rng: RandomGenerator
+    private let lock: RunLock
+
+    private init(trainer: Trainer, rng: RandomGenerator, lock: RunLock) {
+        self.trainer = trainer
+        self.rng = rng
+        self.lock = lock
+    }
+
+    /// Progress lines and warnings go here (default: standard output).
+    public var log: (String) -> Void {
+        get { trainer.log }
+        set { trainer.log = newValue }
+    }
+    /// Silence the progress bar (for --json).
+    public var quiet: Bool {
+        get { trainer.quiet }
+        set { trainer.quiet = newValue }
+    }
+    /// Asked after every step; a signal number stops training cleanly (default: Ctrl-C/SIGTERM, see `StopRequest`).
+    public var stopRequested: () -> Int32? {
+        get { trainer.stopRequested }
+        set { trainer.stopRequested = newValue }
+    }
+    /// Epochs already done when this session began.
+    public var startEpoch: Int { trainer.startEpoch }
+    /// Position inside the first epoch when resuming a stopped run.
+    public var resumedSteps: Int { trainer.resumeProgress?.steps ?? 0 }
+
+    /// Builds the model, claims a new run folder (a chosen name must be free;
+    /// a generated one gets a free suffix) and locks it.
+    public static func start(config: RunConfig, data: PreparedData, root: String, name: String,
+                             explicitName: Bool) throws -> TrainingSession {
+        var rng = RandomGenerator(seed: config.training.seed)
+        let model = try config.buildModel(rng: &rng)
+        let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
+        let lock = try RunLock(runPath: run.path)
+        return TrainingSession(trainer: Trainer(run: run, data: data, model: model), rng: rng, lock: lock)
+    }
+
+    /// Locks an existing run, removes what a killed process left behind,
+    /// checks `changes` against the run's settings, restores the last
+    /// checkpoint and trims metrics.jsonl to it (each epoch exactly once).
+    public static func resume(_ nameOrPath: String, root: String, changes: ResumeChanges = ResumeChanges()) throws -> TrainingSession {
+        var run = try RunDirectory.open(nameOrPath, root: root)
+        let lock = try RunLock(runPath: run.path)
+        run.removeStaleTemporaries()
+        // A run killed before its first checkpoint starts again from the beginning, exactly as it began.
+        let checkpoint = FileManager.default.fileExists(atPath: run.lastCheckpoint)
+            ? try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family) : nil
+        let done = checkpoint?.epoch ?? 0
+        let plan = try ModelRegistry.family(run.config.family).resumePlan(run.config, arguments: changes.arguments, runName: run.name)
+        guard plan.training.epochs >= done else {
+            throw LatentError.invalidArgument("--epochs \(plan.training.epochs) is fewer than the \(done) epochs \(run.name) has already done")
+        }
+        let differences = plan.differences
+        if !differences.isEmpty && !changes.override {
+            let list = differences.map { "\($0.flag) \($0.new) (the run has \($0.old))" }.joined(separator: ", ")
+            throw LatentError.invalidArgument("""
+                --resume keeps \(run.name)'s settings, and these differ: \(list). Add --override to apply them \
+                from epoch \(done + 1) on (recorded in config.json), or leave them out.
+                """)
+        }
+        if checkpoint?.progress != nil && differences.contains(where: { $0.flag == "--batch" }) {
+            throw LatentError.invalidArgument("\(run.name) stopped inside epoch \(done + 1); --batch can change only between epochs")
+        }
+        run = try run.updatingConfig { config in
+            config.training = plan.training
+            config.model = plan.model
+            guard !differences.isEmpty else { return }
+            config.changes = (config.changes ?? []) + differences.map { RunChange(afterEpoch: done, option: $0.flag, old: $0.old, new: $0.new) }
+        }
+        guard done <= run.config.training.epochs else {
+            throw LatentError.invalidFile(path: run.lastCheckpoint, reason: "claims \(done) epochs, more than the run's \(run.config.training.epochs)")
+        }
+        let data = try PreparedData.load(run.config.data)
+        guard data.imageShape == run.config.imageShape else {
+            throw LatentError.invalidArgument("the data of \(run.name) now have images of shape \(data.imageShape), the run was trained on \(run.config.imageShape)")
+        }
+        var rng = RandomGenerator(seed: run.config.training.seed)
+        let model = try run.config.buildModel(rng: &rng)
+        var trainer = Trainer(run: run, data: data, model: model)
+        if let checkpoint {
+            try trainer.restore(checkpoint)
+            rng = checkpoint.rng
+        }
+        try run.metrics.truncate(afterEpoch: done)
+        if done > 0, let record = checkpoint?.record, !run.metrics.epochRecords().contains(where: { ($0["epoch"] as? Int) == done }) {
+            try run.metrics.append(record)
+        }
+        return TrainingSession(trainer: trainer, rng: rng, lock: lock)
+    }
+
+    /// Trains the remaining epochs (see `Trainer.train`).
+    public func train() throws {
+        defer { lock.release() }
+        try trainer.train(rng: &rng)
+    }
+}
