@@ -97,6 +97,36 @@ public struct ImageGrid {
         return canvas.pngImage()
     }
 
+    /// Sets of images as rows, one above the other, each row with its caption
+    /// above it (noisy input, reconstruction, clean original, …).
+    ///
+    /// ```swift
+    /// try ImageGrid.stackedRows([noisy, restored, clean], captions: ["noisy", "restored", "clean"]).write(to: "rows.png")
+    /// ```
+    public static func stackedRows(_ sets: [Tensor], captions: [String], padding: Int = 2, scale: Int = 2) -> PNGImage {
+        precondition(sets.count == captions.count, "one caption per row")
+        let rows = sets.map { set -> Canvas in
+            var g = ImageGrid(images: set, columns: ImageGrid.asImages(set).shape[0])
+            g.padding = padding
+            g.scale = scale
+            return g.canvas()
+        }
+        let captionHeight = PixelFont.glyphHeight + 4
+        let width = Swift.max(rows.map(\.width).max() ?? 0, captions.map { PixelFont.width(of: $0) + 2 * padding }.max() ?? 0)
+        var canvas = Canvas(width: width, height: rows.map { $0.height + captionHeight }.reduce(0, +))
+        var y = 0
+        for (row, caption) in zip(rows, captions) {
+            canvas.draw(text: caption, x: padding, y: y + 2)
+            y += captionHeight
+            for yy in 0..<row.height { for xx in 0..<row.width {
+                let i = (yy * row.width + xx) * 3
+                canvas.setPixel(xx, y + yy, (row.pixels[i], row.pixels[i + 1], row.pixels[i + 2]))
+            } }
+            y += row.height
+        }
+        return canvas.pngImage()
+    }
+
     /// Filters (rows of a weight matrix, one per hidden unit) shown as images,
     /// each stretched to its own range: the classic RBM / first-layer picture.
     public static func filters(_ weights: Tensor, imageShape: [Int], columns: Int? = nil, scale: Int = 1) -> PNGImage {
