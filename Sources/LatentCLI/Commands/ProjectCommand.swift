@@ -26,7 +26,7 @@ struct ProjectCommand: ParsableCommand {
     @Option(help: "Test images in the background.") var background = 2_000
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "Place a straight latent walk between two random codes instead of random samples.") var walk = false
-    @Option(parsing: .upToNextOption, help: "With --walk: other runs whose walks are drawn in the same plane.") var compare: [String] = []
+    @Option(parsing: .upToNextOption, help: "With --walk: other runs whose walks are drawn in the same plane (they take every word up to the next option, so name the run first).") var compare: [String] = []
     @Option(help: "With --walk, conditional models: the class to decode with.") var `class`: Int?
 
     func validate() throws {
