@@ -30,6 +30,10 @@ public struct ProjectionOptions: Sendable {
 
 /// Generated images placed in the data's own 2-D PCA plane (fitted to the
 /// training images), over the test images.
+///
+/// This is the random-sample view of `latent project`; `TrainedRun.latentWalk`
+/// (`latent project --walk`) places a straight latent walk of one or several
+/// runs in the same kind of plane instead.
 public struct Projection {
     public let directory: RunDirectory
     /// The plane: fitted to training images in the data's range.

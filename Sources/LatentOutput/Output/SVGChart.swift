@@ -149,15 +149,39 @@ public struct LineChart {
     }
 }
 
-/// A scatter plot of 2-D points coloured by class, with an optional text label per point.
+/// A scatter plot of 2-D points coloured by class, with an optional text label
+/// per point and optional numbered paths drawn over the points.
 ///
 /// ```swift
 /// var plot = ScatterPlot(title: "Latent codes (PCA)", xLabel: "PC 1", yLabel: "PC 2")
 /// plot.points = codes2D.map { ($0.x, $0.y) }
 /// plot.classes = labels
+/// plot.paths = [ScatterPlot.Path(name: "walk", points: [(0, 0), (1, 0.5), (2, 1)])]   // numbered 1, 2, 3
 /// try plot.write(to: "latent-map.svg")
 /// ```
 public struct ScatterPlot {
+    /// A sequence of points joined by a line, each numbered 1, 2, … in order,
+    /// drawn over the scatter and named in the legend (e.g. a walk through a plane).
+    ///
+    /// ```swift
+    /// let walk = ScatterPlot.Path(name: "vae", points: [(0, 0), (1, 1)])   // colour: the path's place in `paths`
+    /// ```
+    public struct Path: Sendable {
+        public var name: String
+        public var points: [(Double, Double)]
+        /// An SVG colour; nil: `ScatterPlot.pathPalette` by the path's index.
+        public var color: String?
+
+        public init(name: String, points: [(Double, Double)], color: String? = nil) {
+            self.name = name
+            self.points = points
+            self.color = color
+        }
+    }
+
+    /// Dark colours for paths, apart from the light class palette of the points.
+    public static let pathPalette = ["#111111", "#b2182b", "#2166ac", "#1b7837", "#762a83", "#8c510a"]
+
     public var title: String
     public var xLabel: String
     public var yLabel: String
@@ -165,9 +189,13 @@ public struct ScatterPlot {
     public var classes: [Int]?
     public var classNames: [String]?
     public var pointLabels: [String]?
+    /// Numbered paths drawn over the points, in order.
+    public var paths: [Path] = []
     public var width = 560
     public var height = 520
     public var radius = 2.5
+    /// Opacity of the points (paths are opaque).
+    public var pointOpacity = 0.75
 
     public init(title: String, xLabel: String, yLabel: String) {
         self.title = title
@@ -177,12 +205,12 @@ public struct ScatterPlot {
 
     public func svg() -> String {
         let classCount = (classes?.max() ?? -1) + 1
-        let (left, right, top, bottom) = (60.0, classCount > 0 ? 110.0 : 20.0, 40.0, 50.0)
+        let (left, right, top, bottom) = (60.0, classCount > 0 || !paths.isEmpty ? 110.0 : 20.0, 40.0, 50.0)
         let plotW = Double(width) - left - right, plotH = Double(height) - top - bottom
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(width / 2)\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(SVG.escape(title))</text>\n"
-        let finite = points.filter { $0.0.isFinite && $0.1.isFinite }
+        let finite = (points + paths.flatMap(\.points)).filter { $0.0.isFinite && $0.1.isFinite }
         guard !finite.isEmpty else { return s + "<text x=\"\(width / 2)\" y=\"\(height / 2)\" text-anchor=\"middle\">no finite points</text>\n</svg>\n" }
         var (x0, x1) = (finite.map(\.0).min()!, finite.map(\.0).max()!)
         var (y0, y1) = (finite.map(\.1).min()!, finite.map(\.1).max()!)
@@ -199,10 +227,22 @@ public struct ScatterPlot {
         s += "<text transform=\"translate(16 \(top + plotH / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVG.escape(yLabel))</text>\n"
         for (i, p) in points.enumerated() where p.0.isFinite && p.1.isFinite {
             let color = classes.map { SVG.color($0[i]) } ?? SVG.color(0)
-            s += String(format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"\(radius)\" fill=\"\(color)\" fill-opacity=\"0.75\"/>\n", px(p.0), py(p.1))
+            s += String(format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"\(radius)\" fill=\"\(color)\" fill-opacity=\"\(pointOpacity)\"/>\n", px(p.0), py(p.1))
             if let labels = pointLabels, i < labels.count {
                 s += String(format: "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\">\(SVG.escape(labels[i]))</text>\n", px(p.0) + 4, py(p.1) - 4)
             }
+        }
+        for (k, path) in paths.enumerated() {
+            let color = SVG.escape(pathColor(k))
+            let drawn = path.points.enumerated().filter { $0.element.0.isFinite && $0.element.1.isFinite }
+            let line = drawn.map { String(format: "%.2f,%.2f", px($0.element.0), py($0.element.1)) }.joined(separator: " ")
+            s += "<g class=\"path\">\n<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(line)\"/>\n"
+            for (i, p) in drawn {
+                let end = i == 0 || i == path.points.count - 1
+                s += String(format: "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"\(end ? 5 : 3.5)\" fill=\"\(color)\" stroke=\"white\" stroke-width=\"0.8\"/>\n", px(p.0), py(p.1))
+                s += String(format: "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" font-weight=\"bold\" fill=\"\(color)\">\(i + 1)</text>\n", px(p.0) + 5, py(p.1) - 5)
+            }
+            s += "</g>\n"
         }
         for c in 0..<Swift.max(classCount, 0) {
             let y = top + 10 + Double(c) * 18
@@ -210,7 +250,18 @@ public struct ScatterPlot {
             s += "<circle cx=\"\(left + plotW + 16)\" cy=\"\(y)\" r=\"5\" fill=\"\(SVG.color(c))\"/>\n"
             s += "<text x=\"\(left + plotW + 26)\" y=\"\(y + 4)\">\(SVG.escape(name))</text>\n"
         }
+        for (k, path) in paths.enumerated() {
+            let y = top + 10 + Double(Swift.max(classCount, 0) + k) * 18
+            let color = SVG.escape(pathColor(k))
+            s += "<line x1=\"\(left + plotW + 8)\" x2=\"\(left + plotW + 24)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+            s += "<text x=\"\(left + plotW + 28)\" y=\"\(y + 4)\">\(SVG.escape(path.name))</text>\n"
+        }
         return s + "</svg>\n"
+    }
+
+    /// The colour path `k` is drawn in.
+    func pathColor(_ k: Int) -> String {
+        paths[k].color ?? Self.pathPalette[k % Self.pathPalette.count]
     }
 
     public func write(to path: String) throws {
