@@ -45,12 +45,43 @@ public struct OneDimensionalVAE: Sendable {
     }
 
     /// log p(x) by numerical integration over z.
-    public func logMarginal(_ x: Double) -> Double { grid.logIntegral { logJoint(x, $0) } }
+    public func logMarginal(_ x: Double) -> Double {
+        // logJoint with its constants taken out of the loop.
+        let decoderVariance = decoderStd * decoderStd
+        let constant = -0.5 * (Foundation.log(2 * Double.pi * decoderVariance) + Foundation.log(2 * Double.pi))
+        return grid.logIntegral { z in
+            let r = x - theta * z
+            return constant - 0.5 * (r * r / decoderVariance + z * z)
+        }
+    }
 
     /// The ELBO E_q[log p(x, z) − log q(z|x)] by numerical integration over z.
+    /// Nodes more than 12 standard deviations of q from its mean are skipped:
+    /// their weights are below e⁻⁷² of the largest.
     public func elbo(_ x: Double) -> Double {
-        grid.expectation(logDensity: { logPosterior($0, given: x) }) { z in logJoint(x, z) - logPosterior(z, given: x) }
+        let variance = Foundation.exp(logEncoderVariance), decoderVariance = decoderStd * decoderStd
+        let mean = phi * x, reach = 12 * variance.squareRoot()
+        let logQConstant = -0.5 * Foundation.log(2 * Double.pi * variance)
+        let logJointConstant = -0.5 * (Foundation.log(2 * Double.pi * decoderVariance) + Foundation.log(2 * Double.pi))
+        var total = 0.0
+        for i in grid.indices(from: mean - reach, to: mean + reach) {
+            let z = grid.nodes[i], d = z - mean, r = x - theta * z
+            let logQ = logQConstant - 0.5 * d * d / variance
+            let w = Foundation.exp(logQ + grid.logWeights[i])
+            if w > 0 { total += w * (logJointConstant - 0.5 * (r * r / decoderVariance + z * z) - logQ) }
+        }
+        return total
     }
+
+    /// The slope of the exact posterior's mean, p(z|x) = N(θx/(θ² + σₓ²), σₓ²/(θ² + σₓ²)):
+    /// the encoder φ that makes q(z|x) the posterior, where the ELBO equals log p(x).
+    /// (This closed form of the linear-Gaussian model is used to mark the plots and
+    /// in tests, never to compute log p(x) or the ELBO.)
+    public var posteriorSlope: Double { theta / (theta * theta + decoderStd * decoderStd) }
+
+    /// The exact posterior's variance σₓ²/(θ² + σₓ²), which is also the encoder
+    /// variance s² that maximises the ELBO for every φ and x.
+    public var posteriorVariance: Double { decoderStd * decoderStd / (theta * theta + decoderStd * decoderStd) }
 
     /// Averages over a data set.
     public func meanLogMarginal(_ data: [Double]) -> Double { data.map(logMarginal).reduce(0, +) / Double(data.count) }
@@ -75,6 +106,8 @@ public enum ELBOExplorer {
         public var elbo: [Double] = []
         public var theta: [Double] = []
         public var phi: [Double] = []
+        /// The encoder variance s² = exp(ψ) after each step.
+        public var encoderVariance: [Double] = []
     }
 
     /// 1-D data drawn from N(0, std²).
@@ -105,13 +138,15 @@ public enum ELBOExplorer {
         let x = Tensor(data.map(Float.init))
         var trace = Trace()
         func record(_ step: Int) {
-            let m = OneDimensionalVAE(theta: Double(theta.value.item), phi: Double(phi.value.item),
-                                      logEncoderVariance: Double(psi.value.item), decoderStd: start.decoderStd)
+            // Step 0 is the start as given (the Float parameters hold it to within 1e-7).
+            let m = step == 0 ? start : OneDimensionalVAE(theta: Double(theta.value.item), phi: Double(phi.value.item),
+                                                          logEncoderVariance: Double(psi.value.item), decoderStd: start.decoderStd)
             trace.steps.append(Double(step))
             trace.logMarginal.append(m.meanLogMarginal(data))
             trace.elbo.append(m.meanELBO(data))
             trace.theta.append(m.theta)
             trace.phi.append(m.phi)
+            trace.encoderVariance.append(Foundation.exp(m.logEncoderVariance))
         }
         record(0)
         let decoderLogVar = Float(2 * Foundation.log(start.decoderStd))
