@@ -20,9 +20,10 @@ struct SweepCommand: ParsableCommand {
           latent sweep rbm --hidden 10,20,50 --lr 0.01,0.001 --epochs 10,30 --batch 10
           latent sweep rbm --configs "hidden=10,lr=0.01,epochs=10;hidden=50,lr=0.001,epochs=30"
           latent sweep gan --latent 10,20 --epochs 70 --batch 512 --table-epochs 1,10,70
+          latent sweep vae,ae --latent 2,20 --epochs 10 --evaluate      the VAE against the AE of the same networks
         """)
 
-    @Argument(help: "The model family.") var model: String
+    @Argument(help: "The model family, or several with the same options separated by commas (vae,ae).") var model: String
     @Option(help: "Settings to train instead of all combinations: name=value pairs joined by commas, settings by semicolons (options given outside --configs apply to every setting).")
     var configs: String?
     @Option(help: "Name of the sweep.") var name: String?
@@ -43,28 +44,33 @@ struct SweepCommand: ParsableCommand {
         try Check.atLeast(nllSamples, 0, "--nll-samples", maximum: 100_000)
         if let metric, metric.split(separator: ",").isEmpty { throw ValidationError("--metric wants metric names separated by commas, got '\(metric)'") }
         do {
-            _ = try plan()
+            _ = try plans()
         } catch let error as LatentError {
             throw ValidationError(UserFacingError.message(for: error))
         }
     }
 
-    func plan() throws -> SweepPlan {
-        let family = try ModelRegistry.family(model)
-        return try configs.map { try family.sweepPlan(configs: $0, fixed: options) } ?? family.sweepPlan(options)
+    func families() throws -> [any TrainableModel.Type] {
+        try model.split(separator: ",").map { try ModelRegistry.family($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    func plans() throws -> [(family: any TrainableModel.Type, plan: SweepPlan)] {
+        try Sweep.plans(families(), words: options, configs: configs)
     }
 
     func run() throws {
         try session.prepare()
-        let family = try ModelRegistry.family(model)
-        let plan = try plan()
+        let plans = try plans()
+        let family = plans[0].family
         // Every setting shares one data split: the seed of the first setting (a swept --seed varies the initialisation only).
-        let seed = try family.runConfigSeed(plan.settings[0].words)
+        let seed = try family.runConfigSeed(plans[0].plan.settings[0].words)
         let prepared = try PreparedData.load(data.options(seed: seed, defaultScale: family.defaultScale))
-        let sweepName = name ?? "sweep-\(family.family)-\(prepared.name)"
-        let results: [Sweep.Result]
+        let sweepName = name ?? "sweep-\(plans.map { $0.family.family }.joined(separator: "-"))-\(prepared.name)"
+        var results: [Sweep.Result] = []
         do {
-            results = try Sweep.train(family, plan: plan, data: prepared, root: session.location.runs, name: sweepName, threads: BLAS.threads)
+            for (family, plan) in plans {
+                results += try Sweep.train(family, plan: plan, data: prepared, root: session.location.runs, name: sweepName, threads: BLAS.threads)
+            }
         } catch let stop as TrainingInterrupted {
             FileHandle.standardError.write(Data((stop.description + "\n").utf8))
             throw ExitCode(stop.exitCode)
@@ -79,7 +85,7 @@ struct SweepCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             if let path = try SweepEvaluation.writeReconstructions(results, count: 8, to: folder + "/reconstructions.png") { print("reconstructions: \(path)") }
         }
-        print(try Sweep.summarize(results, folder: folder, title: "\(family.family) sweep", keys: keys, tableEpochs: epochsShown, tested: tested))
+        print(try Sweep.summarize(results, folder: folder, title: "\(model) sweep", keys: keys, tableEpochs: epochsShown, tested: tested))
         print("curves: \(folder)/sweep.svg")
     }
 }

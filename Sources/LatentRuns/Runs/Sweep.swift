@@ -78,3 +78,30 @@ public enum Sweep {
         return table
     }
 }
+
+extension Sweep {
+    /// The plans of a sweep over one family or several with the same options
+    /// (`latent sweep vae,ae --latent 2,20`: the VAE and the autoencoder of the
+    /// same architecture); with several, "model=<family>" leads every label.
+    ///
+    /// ```swift
+    /// let plans = try Sweep.plans([VAEModel.self, AutoencoderModel.self], words: ["--latent", "2,20"])
+    /// plans.flatMap { $0.plan.settings.map(\.label) }   // ["model=vae latent=2", …, "model=ae latent=20"]
+    /// ```
+    public static func plans(_ families: [any TrainableModel.Type], words: [String], configs: String? = nil) throws
+        -> [(family: any TrainableModel.Type, plan: SweepPlan)] {
+        guard let first = families.first else { throw LatentError.invalidArgument("name a model family to sweep") }
+        if let other = families.first(where: { $0.defaultScale != first.defaultScale }) {
+            throw LatentError.invalidArgument("\(first.family) and \(other.family) train on different pixel ranges; sweep them separately")
+        }
+        return try families.map { family in
+            var plan = try configs.map { try family.sweepPlan(configs: $0, fixed: words) } ?? family.sweepPlan(words)
+            if families.count > 1 {
+                plan.settings = plan.settings.map { s in
+                    SweepPlan.Setting(words: s.words, label: "model=\(family.family)" + (s.label == "run" ? "" : " " + s.label))
+                }
+            }
+            return (family, plan)
+        }
+    }
+}

@@ -35,6 +35,19 @@ import Testing
         expectLatentError(["--cd-k must be from 1"]) { _ = try RBMModel.sweepPlan(configs: "cd-k=0", fixed: []) }
     }
 
+    @Test func aSweepOverFamiliesComparesTheVAEWithTheAutoencoderOfTheSameNetworks() throws {
+        let plans = try Sweep.plans([VAEModel.self, AutoencoderModel.self], words: ["--latent", "2,3", "--hidden", "8"])
+        #expect(plans.map { $0.family.family } == ["vae", "ae"])
+        #expect(plans.flatMap { $0.plan.settings.map(\.label) } == ["model=vae latent=2", "model=vae latent=3", "model=ae latent=2", "model=ae latent=3"])
+        // The same network options reach both families.
+        let ae = try AutoencoderModel.parseSettings(plans[1].plan.settings[0].words).settings.model
+        let vae = try VAEModel.parseSettings(plans[0].plan.settings[0].words).settings.model
+        #expect(ae.network == vae.network)
+        expectLatentError(["`sweep ae` has no option --prior"]) { _ = try Sweep.plans([VAEModel.self, AutoencoderModel.self], words: ["--prior", "mog"]) }
+        expectLatentError(["different pixel ranges"]) { _ = try Sweep.plans([VAEModel.self, GANModel.self], words: []) }
+        #expect(try Sweep.plans([VAEModel.self], words: ["--latent", "2,3"]).first?.plan.settings.map(\.label) == ["latent=2", "latent=3"])
+    }
+
     @Test func aSweepTrainsEverySettingAndScoresThemOnTheSameTestImages() throws {
         let tmp = TempFolder()
         try NPY.write(Tensor((0..<(80 * 16)).map { Float(($0 / 16 + $0) % 3) / 2 }, shape: [80, 4, 4]), to: tmp.file("x.npy"))
