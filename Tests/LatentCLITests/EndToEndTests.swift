@@ -19,30 +19,30 @@ import Testing
     /// The commands that take a trained run and need a capability of its model.
     enum Command: String, Sendable, CaseIterable {
         case sample, gibbs = "sample --gibbs-steps", reconstruct, evaluate, ais = "evaluate --ais", inpaint, interpolate,
-             latentMap = "latent-map", filters, project
+             latentMap = "latent-map", filters, project, denoise, walk = "project --walk", besideReal = "sample --beside-real"
     }
 
     static let families: [Family] = [
         Family(name: "vae", options: ["--latent", "4", "--hidden", "32"],
-               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .filters, .project]),
+               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .filters, .project, .denoise, .walk, .besideReal]),
         // The convolutional families have no filter layers to show: `filters` fails with one line.
         Family(name: "conv-vae", options: ["--latent", "4"],
-               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .project]),
+               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .project, .denoise, .walk, .besideReal]),
         Family(name: "ae", options: ["--latent", "4", "--hidden", "32"],
-               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .filters, .project]),
+               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .filters, .project, .denoise, .walk, .besideReal]),
         Family(name: "conv-ae", options: ["--latent", "4"],
-               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .project]),
+               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .project, .denoise, .walk, .besideReal]),
         Family(name: "ppca", options: ["--latent", "4"],
-               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .filters, .project]),
+               supports: [.sample, .reconstruct, .evaluate, .interpolate, .latentMap, .filters, .project, .denoise, .walk, .besideReal]),
         Family(name: "rbm", options: ["--hidden", "16"],
-               supports: [.sample, .gibbs, .reconstruct, .evaluate, .ais, .inpaint, .filters, .project]),
+               supports: [.sample, .gibbs, .reconstruct, .evaluate, .ais, .inpaint, .filters, .project, .denoise, .besideReal]),
         Family(name: "dbm", options: ["--hidden", "16,8", "--pretrain-epochs", "1"],
-               supports: [.sample, .gibbs, .reconstruct, .ais, .inpaint, .filters, .project]),
+               supports: [.sample, .gibbs, .reconstruct, .ais, .inpaint, .filters, .project, .denoise, .besideReal]),
         // A GAN has no encoder: it interpolates between random codes and has no map of test images' codes.
         Family(name: "gan", options: ["--latent", "4", "--hidden", "32"],
-               supports: [.sample, .interpolate, .project]),
+               supports: [.sample, .interpolate, .project, .walk, .besideReal]),
         Family(name: "dcgan", options: ["--latent", "8"],
-               supports: [.sample, .interpolate, .project]),
+               supports: [.sample, .interpolate, .project, .walk, .besideReal]),
         Family(name: "classifier", options: [],
                supports: [.evaluate]),
     ]
@@ -115,6 +115,9 @@ import Testing
             case .latentMap: arguments = ["latent-map", name, "--n", "40"]
             case .filters: arguments = ["filters", name, "--n", "8"]
             case .project: arguments = ["project", name, "--n", "4", "--background", "40"]
+            case .denoise: arguments = ["denoise", name, "--n", "4", "--scored", "20", "--levels", "0,0.3", "--json"]
+            case .walk: arguments = ["project", name, "--walk", "--n", "5", "--background", "40"]
+            case .besideReal: arguments = ["sample", name, "--n", "4", "--beside-real"]
             }
             let result = try latent(arguments + at, status: supported ? 0 : 1)
             guard supported else {
@@ -154,6 +157,14 @@ import Testing
                 expectFiles(run, ["images/filters-layer1.png"])
             case .project:
                 expectFiles(run, ["plots/project.svg", "images/project-samples.png"])
+            case .denoise:
+                expectFiles(run, ["images/denoise.png", "plots/denoise.svg"])
+                let levels = json(result.output)["levels"] as? [[String: Any]] ?? []
+                #expect(levels.count == 2 && levels.allSatisfy { $0["mse_reconstruction"] is Double }, "\(result.output)")
+            case .walk:
+                expectFiles(run, ["plots/project-walk.svg", "images/project-walk.png"])
+            case .besideReal:
+                expectFiles(run, ["images/sample-4-beside-real.png"])
             }
         }
 
