@@ -125,7 +125,7 @@ public struct Trainer {
                     sums[k, default: 0] += v * Double(indices.count)
                 }
                 seen += indices.count
-                progress.advance(by: indices.count, status: String(format: "%@ %.4g", order.first ?? "", (sums[order.first ?? ""] ?? 0) / Double(seen)))
+                progress.advance(by: indices.count, status: order.first.map { String(format: "%@ %.4g", $0, sums[$0]! / Double(seen)) } ?? "")
                 if let signal = stopRequested(), step < batches.batchCount {
                     guard !(model is any EpochEndingModel) else {
                         _ = try? RunReport.write(run)
@@ -163,8 +163,7 @@ public struct Trainer {
             savedAt = (epoch, 0)
             lastRecord = record
             try run.metrics.append(record)
-            let main = order.first ?? "loss"
-            progress.finish(status: [main, "val_" + main].compactMap { k in (record[k] as? Double).map { String(format: "%@ %.4g", k, $0) } }.joined(separator: ", "))
+            progress.finish(status: Trainer.epochStatus(record, trainingKey: order.first, primary: type(of: model).primaryMetric, charts: model.charts))
             let every = options.imageEvery
             if epoch == options.epochs || (every > 0 && epoch % every == 0) { try writeImages(epoch: epoch) }
             try writePlots()
@@ -175,6 +174,26 @@ public struct Trainer {
         }
         try writeImages(epoch: nil)
         try RunReport.write(run)
+    }
+
+    /// The end-of-epoch progress status: the first training metric and its validation twin, the family's
+    /// primary metric (`TrainableModel.primaryMetric`) beside them, followed by the unit of its chart.
+    ///
+    /// ```swift
+    /// Trainer.epochStatus(["reconstruction_error": 12.5, "val_pseudo_likelihood": -80.25], trainingKey: "reconstruction_error",
+    ///                     primary: "val_pseudo_likelihood", charts: model.charts)
+    /// // "reconstruction_error 12.5, val_pseudo_likelihood -80.25 nats per image"
+    /// ```
+    static func epochStatus(_ record: [String: Any], trainingKey: String?, primary: String,
+                            charts: [(file: String, title: String, yLabel: String, keys: [String])]) -> String {
+        var keys: [String] = []
+        for k in [trainingKey, trainingKey.map { "val_" + $0 }, primary].compactMap({ $0 }) where !keys.contains(k) && record[k] is Double {
+            keys.append(k)
+        }
+        let unit = charts.first(where: { $0.keys.contains(primary) })?.yLabel ?? ""
+        return keys.map { k in
+            String(format: "%@ %.4g", k, record[k] as! Double) + (k == primary && !unit.isEmpty ? " " + unit : "")
+        }.joined(separator: ", ")
     }
 
     /// Everything the next run needs to continue from here.
