@@ -46,12 +46,14 @@ public final class GAN {
 
     /// What one discriminator step saw.
     public struct DiscriminatorStats: Sendable {
+        /// `loss` is the sum `realLoss + fakeLoss` (not their mean): 2 ln 2 ≈ 1.386 when D outputs ½ on both batches.
         public let loss: Float, realLoss: Float, fakeLoss: Float
         /// Mean D(x) on the real batch and mean D(G(z)) on the fake one (probabilities).
         public let realProbability: Float, fakeProbability: Float
     }
 
-    /// D's loss on real and fake batches: BCE(D(x), 1 − s) + BCE(D(G(z)), 0), batch means.
+    /// D's loss on real and fake batches: BCE(D(x), 1 − s) + BCE(D(G(z)), 0), each a batch mean; `total` is
+    /// their sum (reported as `d_loss`), not their average.
     public static func discriminatorLoss(realLogits: Tensor, fakeLogits: Tensor, labelSmoothing: Float = 0) -> (total: Tensor, real: Tensor, fake: Tensor) {
         let real = Loss.binaryCrossEntropyWithLogits(realLogits, targets: Tensor.full(realLogits.shape, 1 - labelSmoothing))
         let fake = Loss.binaryCrossEntropyWithLogits(fakeLogits, targets: Tensor.zeros(fakeLogits.shape))

@@ -64,7 +64,9 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
     public func validate(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)] { [] }
 
     public var charts: [(file: String, title: String, yLabel: String, keys: [String])] {
-        [("losses", "Generator and discriminator losses", "BCE", ["g_loss", "d_loss", "d_real_loss", "d_fake_loss"]),
+        // d_loss is the SUM of the real and fake terms (what D minimises; 2 ln 2 ≈ 1.386 when D outputs ½ everywhere),
+        // kept a sum so old and new runs compare; the two terms are charted beside it.
+        [("losses", "Generator and discriminator losses (d_loss = d_real_loss + d_fake_loss)", "nats (BCE)", ["g_loss", "d_loss", "d_real_loss", "d_fake_loss"]),
          ("discriminator", "Mean discriminator output", "probability", ["d_x", "d_g_z"])]
     }
 
