@@ -9,10 +9,15 @@ import LatentTensor
 ///
 /// ```swift
 /// let map = TSNE.embed(codes, perplexity: 30, rng: &rng)   // [N, 2]
+/// let watched = TSNE.embed(codes, rng: &rng) { done, kl in print("iteration \(done)/1000, KL \(kl) nats") }
 /// ```
 public enum TSNE {
+    /// `progress`, when given, is called every `progressEvery` iterations and after the last one with the
+    /// number of iterations done and the KL divergence KL(P‖Q) of the current map, in nats (the quantity
+    /// t-SNE minimises; it falls as the map improves).
     public static func embed(_ x: Tensor, perplexity: Double = 30, iterations: Int = 1_000, learningRate: Double = 200,
-                             rng: inout RandomGenerator) -> Tensor {
+                             progressEvery: Int = 50, rng: inout RandomGenerator,
+                             progress: ((_ iterationsDone: Int, _ klDivergence: Double) -> Void)? = nil) -> Tensor {
         let (n, d) = (x.shape[0], x.shape[1])
         precondition(n >= 4, "t-SNE needs at least 4 points")
         let v = x.scalars.map(Double.init)
@@ -51,8 +56,29 @@ public enum TSNE {
                 }
             }
             for k in 0..<(2 * n) { y[k] += velocity[k] }
+            let done = iteration + 1
+            if let progress, done == iterations || (progressEvery > 0 && done % progressEvery == 0) {
+                progress(done, klDivergence(p, map: y, n: n))
+            }
         }
         return Tensor(y.map(Float.init), shape: [n, 2])
+    }
+
+    /// KL(P‖Q) in nats of the joint affinities `p` ([n·n], summing to 1) from the Student-t affinities Q
+    /// of the 2-D map `y` ([x₀, y₀, x₁, y₁, …]); pairs with p = 0 contribute nothing.
+    static func klDivergence(_ p: [Double], map y: [Double], n: Int) -> Double {
+        var w = [Double](repeating: 0, count: n * n), z = 0.0
+        for i in 0..<n { for j in (i + 1)..<n {
+            let dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1]
+            let v = 1 / (1 + dx * dx + dy * dy)
+            w[i * n + j] = v; w[j * n + i] = v
+            z += 2 * v
+        } }
+        var kl = 0.0
+        for i in 0..<n { for j in 0..<n where j != i && p[i * n + j] > 0 {
+            kl += p[i * n + j] * Foundation.log(p[i * n + j] * z / Swift.max(w[i * n + j], .leastNormalMagnitude))
+        } }
+        return kl
     }
 
     /// Symmetric P from squared distances, each row's precision set by binary search on its entropy.

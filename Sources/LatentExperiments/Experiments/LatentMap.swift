@@ -66,11 +66,16 @@ public struct LatentMap {
                 throw LatentError.invalidArgument("t-SNE needs at least 4 test images, the run's test split has \(codes.shape[0])")
             }
             var rng = RandomGenerator(seed: 0)
-            let progress = Progress("t-SNE of \(codes.shape[0]) codes", total: 1, unit: "maps")
+            let iterations = 1_000, every = 50
+            let progress = Progress("t-SNE of \(codes.shape[0]) codes", total: iterations, unit: "iterations")
             progress.quiet = !showsProgress
-            let points = TSNE.embed(codes, perplexity: perplexity, rng: &rng)
-            progress.advance()
-            progress.finish()
+            var last = "", reported = 0
+            let points = TSNE.embed(codes, perplexity: perplexity, iterations: iterations, progressEvery: every, rng: &rng) { done, kl in
+                last = String(format: "KL divergence %.4g nats", kl)
+                progress.advance(by: done - reported, status: last)
+                reported = done
+            }
+            progress.finish(status: last)
             return (points, [])
         case .pca where codes.shape[1] > 2:
             let pca = try PCA.fit(codes, components: 2)
