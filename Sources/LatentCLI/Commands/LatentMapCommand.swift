@@ -8,8 +8,8 @@ struct LatentMapCommand: ParsableCommand {
         abstract: "Posterior means of test (or training) images reduced to 2-D by PCA, coloured by class.",
         discussion: """
         With --compare, the second run's map is drawn beside the first (e.g. AE against VAE).
-        With --split train, the codes are those of training images prepared as for training: a fixed
-        random subset of --n of them (the same for every run on the data set), written to
+        With --split train, the codes are those of training images prepared as for training: a fixed \
+        random subset of --n of them (the same for every run on the data set), written to \
         plots/latent-map-train.svg so the test map is kept.
 
         Examples:
