@@ -25,7 +25,8 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("pr"), help: "Precision and recall of generated against real features (k = 3).") var precisionRecall = false
     @Option(help: "Generated images for --fid/--kid/--is/--pr.") var samples = 2_000
     @Option(help: "The feature classifier's run (default: the newest classifier run on the same data).") var classifier: String?
-    @Flag(help: "Quality of the codes: linear-probe accuracy, k-means silhouette and adjusted Rand index.") var representation = false
+    @Flag(help: "Quality of the codes: k-means silhouette (with or without labels); with labels also linear-probe accuracy and adjusted Rand index.") var representation = false
+    @Option(help: "--representation: k of k-means (default: the number of classes with labels, 10 without).") var clusters: Int?
     @Option(help: "AIS: parallel chains.") var aisChains = 100
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
@@ -39,6 +40,8 @@ struct EvaluateCommand: ParsableCommand {
         try Check.atLeast(samples, 10, "--samples", maximum: 1_000_000)
         try Check.atLeast(aisChains, 2, "--ais-chains", maximum: 1_000_000)
         try Check.atLeast(aisSteps, 0, "--ais-steps")
+        try Check.atLeast(clusters, 2, "--clusters", maximum: 100_000)
+        if clusters != nil && !representation { throw ValidationError("--clusters is k of --representation's k-means; add --representation") }
         if limit != nil && !(ais || representation) {
             throw ValidationError("--limit counts training images, which only --ais and --representation use; for fewer test images give --test-limit N")
         }

@@ -3,17 +3,25 @@ import Foundation
 import Latent
 
 extension EvaluateCommand {
-    /// Linear probe, k-means silhouette and adjusted Rand index of the model's codes.
+    /// k-means silhouette of the model's codes; with labels also the linear probe and the adjusted Rand index.
     func evaluateRepresentation(_ run: RunDirectory, _ model: any TrainableModel) throws {
         let r = try RepresentationEvaluation.evaluate(run, model: model, options: .init(
-            trainLimit: limit ?? 10_000, testLimit: testLimit ?? 2_000, seed: seed))
+            trainLimit: limit ?? 10_000, testLimit: testLimit ?? 2_000, seed: seed, clusters: clusters))
         if json {
-            return writeJSON(["run": run.name, "code_dimension": r.codeDimension, "probe_train_images": r.trainImages, "split": "test",
-                              "test_images": r.testImages, "linear_probe_accuracy": r.linearProbeAccuracy, "kmeans_clusters": r.clusters,
-                              "silhouette": r.silhouette, "adjusted_rand_index": r.adjustedRandIndex])
+            var record: [String: Any] = ["run": run.name, "code_dimension": r.codeDimension, "split": "test", "test_images": r.testImages,
+                                         "kmeans_clusters": r.clusters, "silhouette": r.silhouette, "labelled": r.labelled,
+                                         "computed": r.computed, "skipped": r.skipped]
+            if let p = r.linearProbeAccuracy { record["linear_probe_accuracy"] = p; record["probe_train_images"] = r.trainImages }
+            if let a = r.adjustedRandIndex { record["adjusted_rand_index"] = a }
+            return writeJSON(record)
         }
-        print("\(run.name): codes of dimension \(r.codeDimension)")
-        print(String(format: "  linear probe accuracy  %.4f  (trained on %d, tested on %d test images)", r.linearProbeAccuracy, r.trainImages, r.testImages))
-        print(String(format: "  k-means (k = %d)       silhouette %.4f, adjusted Rand index %.4f", r.clusters, r.silhouette, r.adjustedRandIndex))
+        print("\(run.name): codes of dimension \(r.codeDimension), \(r.testImages) test images")
+        if let p = r.linearProbeAccuracy {
+            print(String(format: "  linear probe accuracy  %.4f  (trained on %d, tested on %d test images)", p, r.trainImages, r.testImages))
+        }
+        var line = String(format: "  k-means (k = %d)       silhouette %.4f", r.clusters, r.silhouette)
+        if let a = r.adjustedRandIndex { line += String(format: ", adjusted Rand index %.4f", a) }
+        print(line)
+        for (name, reason) in r.skipped.sorted(by: { $0.key < $1.key }) { print("  \(name) not computed: \(reason)") }
     }
 }

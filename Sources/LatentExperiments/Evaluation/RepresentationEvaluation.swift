@@ -4,15 +4,18 @@ import LatentEvaluation
 import LatentModels
 import LatentRuns
 
-/// How useful a model's codes are: a linear probe trained on the codes of
-/// training images and scored on test images, and k-means on the test codes
-/// (k = the number of classes) with its silhouette and adjusted Rand index.
+/// How useful a model's codes are, judged with or without labels: k-means on
+/// the test codes (k = `Options.clusters`) with its silhouette always; with
+/// labels also a linear probe trained on the codes of training images and
+/// scored on test images, and the adjusted Rand index of the clusters against
+/// the classes. Unlabelled data (faces) get the silhouette alone, and
+/// `skipped` says why the others are missing.
 ///
 /// ```swift
 /// let run = try RunDirectory.open("vae-mnist", root: "runs")
 /// let result = try RepresentationEvaluation.evaluate(run, model: try ModelRegistry.load(run).model,
 ///                                                    options: .init(trainLimit: 10_000, testLimit: 2_000))
-/// print(result.linearProbeAccuracy, result.silhouette, result.adjustedRandIndex)
+/// print(result.silhouette, result.linearProbeAccuracy ?? .nan, result.skipped)
 /// ```
 public struct RepresentationEvaluation: EvaluationResult, Sendable {
     public struct Options: Sendable {
@@ -21,26 +24,45 @@ public struct RepresentationEvaluation: EvaluationResult, Sendable {
         /// Test images (the fixed subset of `PreparedData.fixedSubset`); the silhouette costs O(N²).
         public var testLimit: Int
         public var seed: UInt64
+        /// k of k-means; nil: the number of classes with labels, 10 without.
+        public var clusters: Int?
 
-        public init(trainLimit: Int = 10_000, testLimit: Int = 2_000, seed: UInt64 = 2) {
+        public init(trainLimit: Int = 10_000, testLimit: Int = 2_000, seed: UInt64 = 2, clusters: Int? = nil) {
             self.trainLimit = trainLimit
             self.testLimit = testLimit
             self.seed = seed
+            self.clusters = clusters
         }
     }
 
+    /// k of k-means when neither `Options.clusters` nor labels say.
+    public static let defaultClusters = 10
+
     public let codeDimension: Int
+    /// Training images the probe learnt from (0 without labels: no probe).
     public let trainImages: Int
     public let testImages: Int
-    /// k of k-means: the number of classes (the largest test label + 1, at least 2).
+    /// k of k-means: `Options.clusters`, else the number of classes (the largest test label + 1, at least 2), else 10.
     public let clusters: Int
-    public let linearProbeAccuracy: Double
+    /// Whether the data have labels (the probe and the adjusted Rand index need them).
+    public let labelled: Bool
+    /// Test accuracy of the linear probe; nil without labels.
+    public let linearProbeAccuracy: Double!
+    /// Mean silhouette of the k-means clusters of the test codes: computed with or without labels.
     public let silhouette: Double
-    public let adjustedRandIndex: Double
+    /// Agreement of the k-means clusters with the classes; nil without labels.
+    public let adjustedRandIndex: Double!
+    /// Scores that were not computed, with the reason (e.g. `["linear_probe_accuracy": "the data have no labels"]`).
+    public let skipped: [String: String]
+    /// Names of the scores that were computed.
+    public var computed: [String] { scores.keys.sorted() }
 
     public var scores: [String: EvaluationScore] {
         func m(_ v: Double) -> EvaluationScore { EvaluationScore(value: v, split: "test", images: testImages, kind: .representation) }
-        return ["linear_probe_accuracy": m(linearProbeAccuracy), "silhouette": m(silhouette), "adjusted_rand_index": m(adjustedRandIndex)]
+        var out = ["silhouette": m(silhouette), "kmeans_clusters": m(Double(clusters))]
+        if let p = linearProbeAccuracy { out["linear_probe_accuracy"] = m(p) }
+        if let a = adjustedRandIndex { out["adjusted_rand_index"] = m(a) }
+        return out
     }
 
     /// The codes a model gives images: posterior means (VAE, AE, PPCA), hidden
@@ -53,28 +75,57 @@ public struct RepresentationEvaluation: EvaluationResult, Sendable {
     }
 
     /// Scores codes of training images (with labels) and of test images (with labels).
-    public static func measure(trainCodes: Tensor, trainLabels: [Int], testCodes: Tensor, testLabels: [Int], seed: UInt64 = 2) -> RepresentationEvaluation {
+    public static func measure(trainCodes: Tensor, trainLabels: [Int], testCodes: Tensor, testLabels: [Int], seed: UInt64 = 2,
+                               clusters: Int? = nil) -> RepresentationEvaluation {
         let probe = Representation.linearProbe(train: trainCodes, trainLabels: trainLabels, test: testCodes, testLabels: testLabels)
-        var rng = RandomGenerator(seed: seed)
-        let classes = Swift.max((testLabels.max() ?? 0) + 1, 2)
-        let clusters = Representation.kMeans(testCodes, k: classes, rng: &rng)
+        let k = clusters ?? Swift.max((testLabels.max() ?? 0) + 1, 2)
+        let (assignments, silhouette) = cluster(testCodes, k: k, seed: seed)
         return RepresentationEvaluation(codeDimension: testCodes.shape[1], trainImages: trainCodes.shape[0], testImages: testCodes.shape[0],
-                                        clusters: classes, linearProbeAccuracy: probe,
-                                        silhouette: Representation.silhouette(testCodes, clusters.assignments),
-                                        adjustedRandIndex: Representation.adjustedRandIndex(clusters.assignments, testLabels))
+                                        clusters: k, labelled: true, linearProbeAccuracy: probe, silhouette: silhouette,
+                                        adjustedRandIndex: Representation.adjustedRandIndex(assignments, testLabels), skipped: [:])
     }
 
-    /// Encodes the run's training and test images, scores the codes and records the result in its evaluation.json.
+    /// Scores codes of test images without labels: k-means (k = `clusters`) and its silhouette;
+    /// the probe and the adjusted Rand index are skipped, with `reason`.
+    ///
+    /// ```swift
+    /// let r = RepresentationEvaluation.measure(testCodes: codes, clusters: 10)
+    /// r.skipped["adjusted_rand_index"]   // "the data have no labels"
+    /// ```
+    public static func measure(testCodes: Tensor, clusters: Int = defaultClusters, seed: UInt64 = 2,
+                               reason: String = "the data have no labels") -> RepresentationEvaluation {
+        let (_, silhouette) = cluster(testCodes, k: clusters, seed: seed)
+        return RepresentationEvaluation(codeDimension: testCodes.shape[1], trainImages: 0, testImages: testCodes.shape[0],
+                                        clusters: clusters, labelled: false, linearProbeAccuracy: nil, silhouette: silhouette,
+                                        adjustedRandIndex: nil, skipped: ["linear_probe_accuracy": reason, "adjusted_rand_index": reason])
+    }
+
+    /// k-means of `codes` (seeded) and the mean silhouette of its clusters.
+    static func cluster(_ codes: Tensor, k: Int, seed: UInt64) -> (assignments: [Int], silhouette: Double) {
+        var rng = RandomGenerator(seed: seed)
+        let assignments = Representation.kMeans(codes, k: Swift.min(k, codes.shape[0]), rng: &rng).assignments
+        return (assignments, Representation.silhouette(codes, assignments))
+    }
+
+    /// Encodes the run's test images (and, with labels, training images), scores
+    /// the codes and records the result in its evaluation.json. Unlabelled data
+    /// get k-means and the silhouette only.
     public static func evaluate(_ run: RunDirectory, model: any TrainableModel, options: Options) throws -> RepresentationEvaluation {
+        if let k = options.clusters, k < 2 { throw LatentError.invalidArgument("--clusters must be at least 2, got \(k)") }
         let data = try PreparedData.load(run.config.data, testLimit: options.testLimit)
-        guard data.train.hasLabels else { throw LatentError.invalidArgument("--representation needs labelled data") }
         guard data.test.count >= 2 else { throw LatentError.invalidArgument("--representation needs at least 2 test images") }
-        let trainSet = data.train.subset(PreparedData.fixedSubset(count: data.train.count, limit: options.trainLimit))
-        guard let trainCodes = try codes(of: model, data.evaluationImages(trainSet), labels: trainSet.labels),
-              let testCodes = try codes(of: model, data.evaluationImages(data.test), labels: data.test.labels) else {
-            throw LatentError.invalidArgument("model '\(run.config.family)' has no codes to probe (VAE, AE, PPCA, RBM and DBM do)")
+        let labelled = data.train.hasLabels && data.test.hasLabels
+        let noCodes = LatentError.invalidArgument("model '\(run.config.family)' has no codes to probe (VAE, AE, PPCA, RBM and DBM do)")
+        guard let testCodes = try codes(of: model, data.evaluationImages(data.test), labels: data.test.labels) else { throw noCodes }
+        let result: RepresentationEvaluation
+        if labelled {
+            let trainSet = data.train.subset(PreparedData.fixedSubset(count: data.train.count, limit: options.trainLimit))
+            guard let trainCodes = try codes(of: model, data.evaluationImages(trainSet), labels: trainSet.labels) else { throw noCodes }
+            result = measure(trainCodes: trainCodes, trainLabels: trainSet.labels, testCodes: testCodes, testLabels: data.test.labels,
+                             seed: options.seed, clusters: options.clusters)
+        } else {
+            result = measure(testCodes: testCodes, clusters: options.clusters ?? defaultClusters, seed: options.seed)
         }
-        let result = measure(trainCodes: trainCodes, trainLabels: trainSet.labels, testCodes: testCodes, testLabels: data.test.labels, seed: options.seed)
         try RunEvaluation.record(result, into: run)
         return result
     }

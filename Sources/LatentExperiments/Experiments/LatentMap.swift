@@ -10,8 +10,19 @@ import LatentRuns
 ///
 /// ```swift
 /// let map = try run.latentMap(LatentMapOptions(count: 2_000, method: .tsne))
+/// let train = try run.latentMap(LatentMapOptions(split: .train))   // codes of training images
 /// ```
 public struct LatentMapOptions: Sendable {
+    /// Which images are encoded.
+    public enum Split: String, CaseIterable, Sendable {
+        /// The first `count` test images (the ones `latent evaluate` scores first).
+        case test
+        /// `count` training images prepared as for training: a fixed random
+        /// subset (`PreparedData.fixedSubset`, the same for every run on the
+        /// data set), in file order; all of them when there are at most `count`.
+        case train
+    }
+
     /// How the codes are brought to a plane.
     public enum Method: String, CaseIterable, Sendable {
         /// The two principal components (codes of 2 dimensions are drawn as they are).
@@ -20,28 +31,34 @@ public struct LatentMapOptions: Sendable {
         case tsne
     }
 
-    /// Test images to encode (the first ones of the test split).
+    /// Images to encode (see `split` for which).
     public var count = 2_000
     public var method = Method.pca
+    /// The split the images come from.
+    public var split = Split.test
     /// t-SNE perplexity.
     public var perplexity: Double = 30
     /// Show t-SNE's progress.
     public var showsProgress = true
 
-    public init(count: Int = 2_000, method: Method = .pca, perplexity: Double = 30, showsProgress: Bool = true) {
+    public init(count: Int = 2_000, method: Method = .pca, perplexity: Double = 30, showsProgress: Bool = true,
+                split: Split = .test) {
         self.count = count
         self.method = method
+        self.split = split
         self.perplexity = perplexity
         self.showsProgress = showsProgress
     }
 }
 
-/// Posterior means (codes) of test images in a plane, with their classes.
+/// Posterior means (codes) of test or training images in a plane, with their classes.
 public struct LatentMap {
     public let directory: RunDirectory
     public let method: LatentMapOptions.Method
     public let perplexity: Double
-    /// One point per test image, [N, 2].
+    /// The split whose images were encoded.
+    public let split: LatentMapOptions.Split
+    /// One point per image, [N, 2].
     public let points: Tensor
     /// Their classes, when the data set has labels.
     public let labels: [Int]?
@@ -89,12 +106,13 @@ public struct LatentMap {
     /// The scatter plot, coloured by class.
     public func plot() -> ScatterPlot {
         var plot: ScatterPlot
+        let of = split == .train ? " of training images" : ""
         switch method {
         case .tsne:
-            plot = ScatterPlot(title: "\(directory.name): \(directory.config.family) latent means (t-SNE, perplexity \(Int(perplexity)))",
+            plot = ScatterPlot(title: "\(directory.name): \(directory.config.family) latent means\(of) (t-SNE, perplexity \(Int(perplexity)))",
                                xLabel: "t-SNE 1", yLabel: "t-SNE 2")
         case .pca:
-            plot = ScatterPlot(title: "\(directory.name): \(directory.config.family) latent means (PCA)",
+            plot = ScatterPlot(title: "\(directory.name): \(directory.config.family) latent means\(of) (PCA)",
                                xLabel: String(format: "PC 1 (%.0f%% of variance)", explainedVarianceRatio[0] * 100),
                                yLabel: String(format: "PC 2 (%.0f%% of variance)", explainedVarianceRatio[1] * 100))
         }
@@ -107,15 +125,15 @@ public struct LatentMap {
     }
 
     /// Writes the first map, with any others drawn beside it, as one SVG to
-    /// `path` (default: the first run's plots/latent-map[-tsne][-compare].svg);
-    /// returns the path.
+    /// `path` (default: the first run's plots/latent-map[-tsne][-train][-compare].svg,
+    /// -train for codes of training images, so the test map is kept); returns the path.
     ///
     /// ```swift
     /// let path = try LatentMap.write([vaeMap, aeMap])   // runs/vae-mnist/plots/latent-map-compare.svg
     /// ```
     public static func write(_ maps: [LatentMap], to path: String? = nil) throws -> String {
         guard let first = maps.first else { throw LatentError.invalidArgument("no latent map to write") }
-        let stem = first.method == .tsne ? "latent-map-tsne" : "latent-map"
+        let stem = (first.method == .tsne ? "latent-map-tsne" : "latent-map") + (first.split == .train ? "-train" : "")
         let path = path ?? first.directory.plot(maps.count == 1 ? "\(stem).svg" : "\(stem)-compare.svg")
         let plots = maps.map { $0.plot() }
         var svg = plots[0].svg()
@@ -143,8 +161,14 @@ func planePoints(_ plane: Tensor) -> [(Double, Double)] {
 }
 
 extension TrainedRun {
-    /// Encodes the first `count` test images and brings their codes to a plane
-    /// (VAE, AE, PPCA: the families with an encoder).
+    /// Encodes the first `count` test images (or, with `split: .train`, a fixed
+    /// subset of `count` training images prepared as for training) and brings
+    /// their codes to a plane (VAE, AE, PPCA: the families with an encoder).
+    ///
+    /// ```swift
+    /// let map = try run.latentMap(LatentMapOptions(count: 1_000, split: .train))
+    /// try LatentMap.write([map])   // runs/vae-mnist/plots/latent-map-train.svg
+    /// ```
     public func latentMap(_ options: LatentMapOptions = LatentMapOptions()) throws -> LatentMap {
         // A GAN's latent space has no encoder, so it cannot place test images.
         let model = try capability("latent-map", { $0 is GANModel ? nil : $0 as? any LatentSpaceModel },
@@ -153,11 +177,25 @@ extension TrainedRun {
         guard options.perplexity.isFinite, options.perplexity > 0 else {
             throw LatentError.invalidArgument("the perplexity must be a finite number above 0, got \(options.perplexity)")
         }
-        let test = try testImages(limit: options.count)
-        let codes = try model.encode(test.images, labels: test.labels)
+        let images: Tensor, labels: [Int], hasLabels: Bool, classNames: [String]?
+        switch options.split {
+        case .test:
+            let test = try testImages(limit: options.count)
+            (images, labels, hasLabels, classNames) = (test.images, test.labels, test.hasLabels, test.classNames)
+        case .train:
+            let data = try data()
+            let train = data.train.subset(PreparedData.fixedSubset(count: data.train.count, limit: options.count))
+            guard train.count > 0 else { throw LatentError.invalidArgument("the data of \(name) have no training images") }
+            (images, labels, hasLabels) = (data.evaluationImages(train), train.labels, train.hasLabels)
+            classNames = train.classNames ?? DatasetRegistry.classNames(data.options.source)
+            if options.method == .tsne && train.count < 4 {
+                throw LatentError.invalidArgument("t-SNE needs at least 4 training images, the run's training split has \(train.count)")
+            }
+        }
+        let codes = try model.encode(images, labels: labels)
         let (points, ratio) = try LatentMap.plane(codes, method: options.method, perplexity: options.perplexity,
                                                   showsProgress: options.showsProgress)
-        return LatentMap(directory: directory, method: options.method, perplexity: options.perplexity, points: points,
-                         labels: test.hasLabels ? test.labels : nil, classNames: test.classNames, explainedVarianceRatio: ratio)
+        return LatentMap(directory: directory, method: options.method, perplexity: options.perplexity, split: options.split, points: points,
+                         labels: hasLabels ? labels : nil, classNames: classNames, explainedVarianceRatio: ratio)
     }
 }
