@@ -33,7 +33,7 @@ public struct SweepPlan: Sendable {
         let varying = names.filter { name in Set(pairs.map { value(name, in: $0) }).count > 1 }
         settings = pairs.map { setting in
             let parts = varying.map { "\($0)=\(value($0, in: setting))" }
-            return Setting(words: setting.flatMap { ["--" + $0.name, $0.text] }, label: parts.isEmpty ? "run" : parts.joined(separator: " "))
+            return Setting(words: setting.map { "--\($0.name)=\($0.text)" }, label: parts.isEmpty ? "run" : parts.joined(separator: " "))
         }
     }
 }

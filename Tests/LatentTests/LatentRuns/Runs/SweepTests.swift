@@ -11,7 +11,7 @@ import Testing
         #expect(plan.settings.map(\.label) == ["lr=1e-3 prior=standard", "lr=1e-3 prior=mog", "lr=1e-3 prior=vamp",
                                                "lr=1e-4 prior=standard", "lr=1e-4 prior=mog", "lr=1e-4 prior=vamp"])
         // Fixed options and the sweep's default of pictures at the end only go to every setting.
-        #expect(plan.settings.allSatisfy { $0.words.contains("--epochs") && $0.words.contains("--image-every") })
+        #expect(plan.settings.allSatisfy { $0.words.contains("--epochs=2") && $0.words.contains("--image-every=0") })
         let settings = try VAEModel.parseSettings(plan.settings[5].words).settings
         #expect(settings.model.prior == .vamp && settings.model.optimizer.learningRate == 1e-4 && settings.training.imageEvery == 0)
     }
@@ -24,11 +24,18 @@ import Testing
         expectLatentError(["give --lr once"]) { _ = try VAEModel.sweepPlan(["--lr", "1e-3", "--lr", "1e-4"]) }
     }
 
+    @Test func aSwitchAndAnEqualsFormVaryToo() throws {
+        let plan = try RBMModel.sweepPlan(["--pcd=false,true", "--cd-k", "1,10"])
+        #expect(try plan.settings.map { try RBMModel.parseSettings($0.words).settings.model.persistent } == [false, false, true, true])
+        let dbm = try DBMModel.sweepPlan(["--lr=1e-3,2e-3"])
+        #expect(try dbm.settings.map { try DBMModel.parseSettings($0.words).settings.model.learningRate } == [1e-3, 2e-3])
+    }
+
     @Test func configsListSettingsAndLabelThemByWhatDiffers() throws {
         let plan = try RBMModel.sweepPlan(configs: "hidden=10,lr=0.01,epochs=1;hidden=20,lr=0.001", fixed: ["--batch", "10"])
         // A setting that does not give epochs has the default (10): the label says so.
         #expect(plan.settings.map(\.label) == ["hidden=10 lr=0.01 epochs=1", "hidden=20 lr=0.001 epochs=10"])
-        #expect(plan.settings.allSatisfy { $0.words.contains("--batch") })
+        #expect(plan.settings.allSatisfy { $0.words.contains("--batch=10") })
         let dbm = try DBMModel.sweepPlan(configs: "hidden=20,10,lr=0.01;hidden=30,20", fixed: [])
         #expect(try dbm.settings.map { try DBMModel.parseSettings($0.words).settings.model.hidden } == [[20, 10], [30, 20]])
         expectLatentError(["no option 'optimizer'", "hidden, lr, cd-k"]) { _ = try RBMModel.sweepPlan(configs: "optimizer=sgd", fixed: []) }
