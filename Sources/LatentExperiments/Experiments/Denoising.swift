@@ -84,15 +84,12 @@ extension TrainedRun {
         let levels = options.levels ?? DenoisingOptions.defaultLevels
         let kind = text.split(separator: ":")[0]
         let test = try testImages(limit: Swift.max(options.count, options.scored))
-        func restore(_ level: Float, _ images: Tensor, _ labels: [Int]) throws -> (noisy: Tensor, restored: Tensor) {
-            var rng = RandomGenerator(seed: options.seed)
-            let corrupted = try InputNoise("\(kind):\(level)").apply(images, rng: &rng)
-            return (corrupted, try model.reconstruct(corrupted, labels: labels, rng: &rng))
-        }
+        let n = Swift.min(options.scored, test.images.shape[0])
+        let (x, labels) = (test.images.rows(0..<n), Array(test.labels.prefix(n)))
         let points = try levels.map { level -> Denoising.Point in
-            let n = Swift.min(options.scored, test.images.shape[0])
-            let (x, labels) = (test.images.rows(0..<n), Array(test.labels.prefix(n)))
-            let (noisy, restored) = try restore(level, x, labels)
+            var rng = RandomGenerator(seed: options.seed)
+            let noisy = try InputNoise("\(kind):\(level)").apply(x, rng: &rng)
+            let restored = try model.reconstruct(noisy, labels: labels, rng: &rng)
             return withoutGradient {
                 Denoising.Point(level: level, noisyError: Double(Loss.meanSquaredError(noisy, x).item),
                                 restoredError: Double(Loss.meanSquaredError(restored, x).item))
@@ -103,6 +100,6 @@ extension TrainedRun {
         let noisy = noise.apply(shown, rng: &rng)
         let restored = try model.reconstruct(noisy, labels: Array(test.labels.prefix(shown.shape[0])), rng: &rng)
         return Denoising(directory: directory, noise: text, noisy: pictures(noisy), restored: pictures(restored), clean: pictures(shown),
-                         points: points, scored: Swift.min(options.scored, test.images.shape[0]))
+                         points: points, scored: n)
     }
 }
