@@ -24,6 +24,24 @@ public enum VAETrainingBenchmark {
         public let finalTrainNegativeELBO: Double
     }
 
+    /// Training FLOPs per image of the MLP body: 6 per weight of its linear
+    /// layers (2 in the forward product, 4 in the two backward ones), the
+    /// convention of roofline estimates; biases and element-wise work are not
+    /// counted. W1 (784-512-256-40, 20-256-512-784) is 6.48 MFLOP. Nil for the
+    /// convolutional body, whose cost is not one product per weight.
+    ///
+    /// ```swift
+    /// let flops = VAETrainingBenchmark.trainingFlopsPerImage(body: .mlp)   // 6_481_920
+    /// ```
+    public static func trainingFlopsPerImage(imageShape: [Int] = [1, 28, 28], body: VAEArchitecture.Body) -> Double? {
+        guard body == .mlp else { return nil }
+        var rng = RandomGenerator(seed: 0)
+        let vae = VAE(VAEArchitecture(body: body, imageShape: imageShape, latent: 20), rng: &rng)
+        var weights = 0
+        for parameter in vae.parameters() where parameter.value.rank == 2 { weights += parameter.value.count }
+        return 6 * Double(weights)
+    }
+
     /// Trains from scratch for `steps` steps (0: one whole epoch) and reports throughput.
     public static func run(images: Tensor, imageShape: [Int] = [1, 28, 28], body: VAEArchitecture.Body = .mlp,
                            steps: Int, batchSize: Int = 128, seed: UInt64 = 0) throws -> Result {

@@ -1,7 +1,7 @@
 import Foundation
 import Latent
 
-/// Runs one of the reference scripts (PyTorch / scikit-learn, outside this
+/// Runs one of the reference scripts (PyTorch, scikit-learn, JAX; outside this
 /// project) with the same workload and returns its final JSON line.
 struct ReferenceRunner {
     let python: String
@@ -22,10 +22,23 @@ struct ReferenceRunner {
         return (ReferenceRunner(python: py, directory: dir), "")
     }
 
-    /// Runs `script` with `arguments` at `threads` threads; returns the parsed JSON result.
-    func run(_ script: String, _ arguments: [String], threads: Int) throws -> [String: Any] {
+    /// Whether `python` can import `module` (false when it cannot even start).
+    static func canImport(_ module: String, python: String) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", "import \(module)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// Runs `script` with `arguments` at `threads` threads (with `python`, default the
+    /// runner's); returns the parsed JSON result.
+    func run(_ script: String, _ arguments: [String], threads: Int, python: String? = nil) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python ?? self.python)
         process.arguments = [script] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment

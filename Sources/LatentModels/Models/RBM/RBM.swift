@@ -84,6 +84,16 @@ public final class RBM: Module {
     @discardableResult
     public func train(_ v: Tensor, learningRate: Float, negative: Negative = .persistent(steps: 1),
                       momentum: Float = 0, weightDecay: Float = 0, rng: inout RandomGenerator) -> Float {
+        let hPositive = update(v, learningRate: learningRate, negative: negative, momentum: momentum, weightDecay: weightDecay, rng: &rng)
+        let reconstruction = visibleProbabilities(hPositive)
+        return withoutGradient { ((reconstruction - v) * (reconstruction - v)).sum().item / Float(v.shape[0]) }
+    }
+
+    /// The update of `train` without its monitor (the work scikit-learn's
+    /// `BernoulliRBM.partial_fit` does); returns p(h | v) of the batch.
+    @discardableResult
+    public func update(_ v: Tensor, learningRate: Float, negative: Negative = .persistent(steps: 1),
+                       momentum: Float = 0, weightDecay: Float = 0, rng: inout RandomGenerator) -> Tensor {
         let b = v.shape[0]
         let hPositive = hiddenProbabilities(v)
         var vNegative: Tensor, hNegative: Tensor
@@ -107,8 +117,7 @@ public final class RBM: Module {
             chains = draw(hNegative, rng: &rng)
         }
         apply(v, hPositive, vNegative, hNegative, rate: learningRate / Float(b), momentum: momentum, weightDecay: weightDecay)
-        let reconstruction = visibleProbabilities(hPositive)
-        return withoutGradient { ((reconstruction - v) * (reconstruction - v)).sum().item / Float(b) }
+        return hPositive
     }
 
     /// W += α(h⁺ᵀv⁺ − h⁻ᵀv⁻), biases by the column sums; with momentum, the
