@@ -36,4 +36,24 @@ import Testing
         let result = GemmBenchmark.run(m: 8, k: 4, n: 2, trials: 3, minimumTrialSeconds: 0.001)
         #expect(result.shape.contains("8") && result.gflops.best >= result.gflops.median && result.gflops.median > 0)
     }
+    @Test func theRooflineCountsSixFLOPsPerWeightOfW1() {
+        // 784·512 + 512·256 + 256·40 (encoder) + 20·256 + 256·512 + 512·784 (decoder) = 1,080,320 weights.
+        #expect(VAETrainingBenchmark.trainingFlopsPerImage(body: .mlp) == 6 * 1_080_320)
+        #expect(VAETrainingBenchmark.trainingFlopsPerImage(body: .conv) == nil)
+    }
+
+    @Test func theBenchmarkedRBMUpdateIsTrainingsUpdateWithoutTheMonitor() {
+        var rng = RandomGenerator(seed: 3)
+        let batch = Tensor.uniform([10, 12], rng: &rng)
+        var r1 = RandomGenerator(seed: 4), r2 = RandomGenerator(seed: 4)
+        let trained = RBM(visible: 12, hidden: 5, rng: &r1), updated = RBM(visible: 12, hidden: 5, rng: &r2)
+        let initial = updated.weights.value.scalars
+        for _ in 0..<3 {
+            let error = trained.train(batch, learningRate: 0.05, rng: &r1)
+            #expect(error > 0)
+            updated.update(batch, learningRate: 0.05, rng: &r2)
+        }
+        #expect(trained.weights.value.scalars == updated.weights.value.scalars)
+        #expect(updated.weights.value.scalars != initial)
+    }
 }
