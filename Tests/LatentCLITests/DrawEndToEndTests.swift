@@ -39,6 +39,10 @@ import Testing
             expectFile(images + "reconstruct-test-drawn.png")
             try latent(["interpolate", run, "--steps", "4", "--pairs", "2", "--draw"])
             expectFile(images + "interpolate-drawn.png")
+            let report = (try? String(contentsOfFile: runs + "/" + run + "/report.html", encoding: .utf8)) ?? ""
+            for file in ["sample-16-drawn.png", "reconstruct-test-drawn.png", "interpolate-drawn.png"] {
+                #expect(report.contains("images/\(file)"), "report.html shows \(file)")
+            }
         }
         let rbm = try train("rbm", ["--hidden", "16"], data: data)
         try latent(["sample", rbm, "--n", "4", "--gibbs-steps", "2", "--draw"])

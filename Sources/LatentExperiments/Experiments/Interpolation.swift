@@ -74,10 +74,13 @@ public struct Interpolation {
     }
 
     /// Writes the walks as a grid, one row per pair, to `path` (default: the
-    /// run's images/interpolate.png, or interpolate-drawn.png for drawn pixels); returns the path.
+    /// run's images/interpolate.png, or interpolate-drawn.png for drawn pixels, which
+    /// refreshes the run's report.html); returns the path.
     public func write(to path: String? = nil) throws -> String {
-        let path = path ?? directory.image(drawn ? "interpolate-drawn.png" : "interpolate.png")
+        let inRun = directory.image(drawn ? "interpolate-drawn.png" : "interpolate.png")
+        let path = path ?? inRun
         try ImageGrid(images: images, columns: steps).render().write(to: path)
+        if path == inRun { _ = try RunReport.write(directory) }   // report.html shows the new picture
         return path
     }
 }

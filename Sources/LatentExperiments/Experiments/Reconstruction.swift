@@ -43,12 +43,14 @@ public struct Reconstructions {
     /// Writes originals beside reconstructions ("real", "reconstructed") to
     /// `path` (default: the run's images/reconstruct-test.png); with drawn
     /// pixels, "real", "mean", "drawn" (default: images/reconstruct-test-drawn.png).
-    /// Returns the path.
+    /// Returns the path. A picture in the run's images/ refreshes its report.html.
     public func write(to path: String? = nil) throws -> String {
-        let path = path ?? directory.image(drawn == nil ? "reconstruct-test.png" : "reconstruct-test-drawn.png")
+        let inRun = directory.image(drawn == nil ? "reconstruct-test.png" : "reconstruct-test-drawn.png")
+        let path = path ?? inRun
         let sets = [originals, reconstructions] + (drawn.map { [$0] } ?? [])
         let captions = drawn == nil ? ["real", "reconstructed"] : ["real", "mean", "drawn"]
         try ImageGrid.sideBySide(sets, captions: captions, columns: ImageGrid.squareColumns(count), scale: 2).write(to: path)
+        if path == inRun { _ = try RunReport.write(directory) }   // report.html shows the new picture
         return path
     }
 }

@@ -60,7 +60,8 @@ public struct Samples {
     /// Writes every grid as a PNG and returns the paths written, in order.
     /// A single grid goes to `output` when given (else images/`fileName`) and,
     /// with `npy`, also as a float32 array [N, C, H, W] in [0, 1] (its path
-    /// comes first). Gibbs grids always go to images/sample-gibbs-<k>[-from-data].png.
+    /// comes first). Gibbs grids always go to images/sample-gibbs-<k>[-from-data][-drawn].png.
+    /// Pictures written into the run's images/ refresh its report.html.
     public func write(to output: String? = nil, npy: String? = nil) throws -> [String] {
         if grids.count == 1, let grid = grids.first {
             var paths: [String] = []
@@ -75,15 +76,18 @@ public struct Samples {
             } else {
                 try ImageGrid(images: grid.images).render().write(to: path)
             }
+            if output == nil { _ = try RunReport.write(directory) }   // report.html shows the new picture
             return paths + [path]
         }
-        return try grids.map { grid in
+        let paths = try grids.map { grid in
             var picture = ImageGrid(images: grid.images)
             picture.title = grid.title
             let path = directory.image(grid.fileName)
             try picture.render().write(to: path)
             return path
         }
+        _ = try RunReport.write(directory)
+        return paths
     }
 }
 
