@@ -24,7 +24,9 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("is"), help: "Inception-style score from the feature classifier.") var inceptionScore = false
     @Flag(name: .customLong("pr"), help: "Precision and recall of generated against real features (k = 3).") var precisionRecall = false
     @Option(help: "Generated images for --fid/--kid/--is/--pr.") var samples = 2_000
-    @Option(help: "The feature classifier's run (default: the newest classifier run on the same data).") var classifier: String?
+    @Option(name: [.customLong("features"), .customLong("classifier")],
+            help: "The feature network's run for --fid/--kid/--is/--pr: a classifier, or an ae/conv-ae for data without labels (--classifier is the old name; default: the newest classifier on the same data, else the newest conv-ae, then ae).")
+    var features: String?
     @Flag(help: "Quality of the codes: k-means silhouette (with or without labels); with labels also linear-probe accuracy and adjusted Rand index.") var representation = false
     @Option(help: "--representation: k of k-means (default: the number of classes with labels, 10 without).") var clusters: Int?
     @Option(help: "AIS: parallel chains.") var aisChains = 100

@@ -12,6 +12,7 @@ struct InterpolateCommand: ParsableCommand {
         Examples:
           latent interpolate vae-fashion-mnist --steps 20
           latent interpolate vae-fashion-mnist --from 0 --to 1
+          latent interpolate vae-fashion-mnist --from 0 --to 1 --draw
         """)
 
     @OptionGroup var target: RunArgument
@@ -22,6 +23,7 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Conditional models: the class to decode with (default with --from: that image's class).") var `class`: Int?
     @Option(help: "Output PNG (default: the run's images/interpolate.png).") var output: String?
+    @Flag(help: "Draw every step's pixels x ~ p(x|z) from the model's likelihood instead of showing the mean image (VAE, AE, P-PCA; images/interpolate-drawn.png).") var draw = false
 
     func validate() throws {
         try Check.atLeast(steps, 2, "--steps", maximum: 10_000)
@@ -33,7 +35,7 @@ struct InterpolateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = InterpolationOptions(steps: steps, pairs: pairs, from: from, to: to, seed: seed, classLabel: `class`)
+        let options = InterpolationOptions(steps: steps, pairs: pairs, from: from, to: to, seed: seed, classLabel: `class`, draw: draw)
         print(try openRun(target).interpolate(options).write(to: output))
     }
 }

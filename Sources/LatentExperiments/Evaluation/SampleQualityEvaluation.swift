@@ -7,8 +7,15 @@ import LatentModels
 import LatentRuns
 
 /// FID, KID, Inception-style score and precision/recall of a model's samples
-/// in a feature classifier's space, against that classifier's test images,
-/// with the real-vs-real floor of FID and KID from random halves of those images.
+/// in a feature network's space, against that network's test images, with the
+/// real-vs-real floor of FID and KID from random halves of those images.
+///
+/// The feature network is a run: a `classifier` (its penultimate layer; labelled
+/// data) or, for data without labels, an autoencoder (`ae`, `conv-ae`: its code,
+/// trained on the images alone). The Inception-style score needs class
+/// probabilities, so without a classifier it is skipped and the reason recorded
+/// in `warnings`. The network is named in the result (run, family, data, a
+/// digest of its checkpoint).
 ///
 /// Features are divided by one number, the root mean square of the real
 /// features, so KID's cubic kernel (xᵀy/D + 1)³ sees O(1) inputs; every run
@@ -17,9 +24,9 @@ import LatentRuns
 ///
 /// ```swift
 /// let run = try RunDirectory.open("vae-mnist", root: "runs")
-/// let classifier = try SampleQualityEvaluation.classifierRun(for: run, root: "runs")
+/// let features = try SampleQualityEvaluation.featureRun(for: run, root: "runs")   // a classifier or an AE
 /// if let sampler = try ModelRegistry.load(run).model as? any SamplingModel {
-///     let result = try SampleQualityEvaluation.evaluate(run, model: sampler, classifier: classifier,
+///     let result = try SampleQualityEvaluation.evaluate(run, model: sampler, features: features,
 ///                                                       options: .init(fid: true, kid: true))
 ///     print(result.fid!, result.fidFloor!.mean, result.kid!.mean)
 /// }
@@ -76,11 +83,15 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
     public var recall: Double?
     /// The real and generated images precision and recall compared.
     public var precisionRecallImages: Int?
-    /// The classifier: its run's name, data, a digest of its checkpoint and its last validation accuracy.
-    public var classifier: String = ""
-    public var classifierData: String = ""
-    public var classifierChecksum: String = ""
-    public var classifierValidationAccuracy: Double?
+    /// The feature network: its run's name, family, data, a digest of its checkpoint
+    /// and (classifiers) its last validation accuracy.
+    public var featureRun: String = ""
+    public var featureFamily: String = ""
+    public var featureData: String = ""
+    public var featureChecksum: String = ""
+    public var featureValidationAccuracy: Double?
+    /// The feature run's name when it is a classifier (empty otherwise).
+    public var classifier: String { featureFamily == ClassifierModel.family ? featureRun : "" }
     public var warnings: [String] = []
 
     public var scores: [String: EvaluationScore] {
@@ -106,7 +117,9 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
     }
 
     /// Scores `generated` [M, D] against `real` [N, D] (both in the extractor's pixel range).
-    public static func measure(real: Tensor, generated: Tensor, extractor: any FeatureExtractor, options: Options) throws -> SampleQualityEvaluation {
+    /// The Inception-style score needs an extractor with class probabilities (`FeatureExtractor`);
+    /// with any other it is skipped and the reason added to `warnings`.
+    public static func measure(real: Tensor, generated: Tensor, extractor: any FeatureModel, options: Options) throws -> SampleQualityEvaluation {
         let rawReal = extractor.features(real)
         let scale = Swift.max(Double(rawReal.pow(2).mean().item.squareRoot()), 1e-6)
         let realFeatures = rawReal / Float(scale), fakeFeatures = extractor.features(generated) / Float(scale)
@@ -128,8 +141,12 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
             result.kidFloor = SampleQuality.kernelDistanceFloor(realFeatures, subsets: options.kidSubsets, size: options.kidSubsetSize, rng: &rng)
         }
         if options.inceptionScore {
-            result.inceptionScore = SampleQuality.inceptionScore(probabilities: extractor.probabilities(generated))
-            result.realInceptionScore = SampleQuality.inceptionScore(probabilities: extractor.probabilities(real))
+            if let classifier = extractor as? any FeatureExtractor {
+                result.inceptionScore = SampleQuality.inceptionScore(probabilities: classifier.probabilities(generated))
+                result.realInceptionScore = SampleQuality.inceptionScore(probabilities: classifier.probabilities(real))
+            } else {
+                result.warnings.append("IS skipped: it needs class probabilities, and the feature network (\(type(of: extractor).family)) was trained without labels")
+            }
         }
         if options.precisionRecall {
             let n = Swift.min(2_000, realFeatures.shape[0], fakeFeatures.shape[0])
@@ -140,16 +157,16 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
         return result
     }
 
-    /// Samples the model, scores the samples against the classifier's test
+    /// Samples the model, scores the samples against the feature network's test
     /// images and records the result in the run's evaluation.json, replacing earlier sample scores.
-    public static func evaluate(_ run: RunDirectory, model: any SamplingModel, classifier classifierRun: RunDirectory,
+    public static func evaluate(_ run: RunDirectory, model: any SamplingModel, features featureRun: RunDirectory,
                                 options: Options) throws -> SampleQualityEvaluation {
-        let (loaded, _) = try ModelRegistry.load(classifierRun)
-        guard let extractor = loaded as? any FeatureExtractor else {
-            throw LatentError.invalidArgument("run \(classifierRun.name) is not a feature classifier")
+        let (loaded, _) = try ModelRegistry.load(featureRun)
+        guard let extractor = loaded as? any FeatureModel else {
+            throw LatentError.invalidArgument("run \(featureRun.name) (\(featureRun.config.family)) is not a feature network; use a classifier, ae or conv-ae run")
         }
-        guard classifierRun.config.imageShape == run.config.imageShape else {
-            throw LatentError.invalidArgument("classifier \(classifierRun.name) was trained on images of shape \(classifierRun.config.imageShape), the model makes \(run.config.imageShape)")
+        guard featureRun.config.imageShape == run.config.imageShape else {
+            throw LatentError.invalidArgument("feature network \(featureRun.name) was trained on images of shape \(featureRun.config.imageShape), the model makes \(run.config.imageShape)")
         }
         let progress = Progress("sampling", total: options.samples)
         progress.quiet = !options.progress
@@ -163,29 +180,47 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
             progress.advance(by: n)
         }
         progress.finish()
-        // Generated images, mapped into the classifier's pixel range.
-        let generated = run.config.data.scale.convert(Tensor.concatenate(chunks, axis: 0), to: classifierRun.config.data.scale)
-        let reference = try PreparedData.load(classifierRun.config.data, testLimit: options.testLimit)
+        // Generated images, mapped into the feature network's pixel range.
+        let generated = run.config.data.scale.convert(Tensor.concatenate(chunks, axis: 0), to: featureRun.config.data.scale)
+        let reference = try PreparedData.load(featureRun.config.data, testLimit: options.testLimit)
         var result = try measure(real: reference.evaluationImages(reference.test), generated: generated, extractor: extractor, options: options)
-        result.classifier = classifierRun.name
-        result.classifierData = classifierRun.config.data.source
-        let checkpoint = (try? Data(contentsOf: URL(fileURLWithPath: classifierRun.lastCheckpoint))) ?? Data()
-        result.classifierChecksum = String(Checksum.sha256(checkpoint).prefix(16))
-        result.classifierValidationAccuracy = classifierRun.metrics.epochRecords().last?["val_accuracy"] as? Double
+        result.featureRun = featureRun.name
+        result.featureFamily = featureRun.config.family
+        result.featureData = featureRun.config.data.source
+        let checkpoint = (try? Data(contentsOf: URL(fileURLWithPath: featureRun.lastCheckpoint))) ?? Data()
+        result.featureChecksum = String(Checksum.sha256(checkpoint).prefix(16))
+        result.featureValidationAccuracy = featureRun.metrics.epochRecords().last?["val_accuracy"] as? Double
         try RunEvaluation.record(result, into: run)
         return result
     }
 
-    /// The classifier run named `name`, else the newest classifier trained on the same data as `run`.
-    public static func classifierRun(for run: RunDirectory, root: String, named name: String? = nil) throws -> RunDirectory {
+    /// `evaluate(_:model:features:options:)` with a classifier run (the name before autoencoders could serve).
+    public static func evaluate(_ run: RunDirectory, model: any SamplingModel, classifier: RunDirectory,
+                                options: Options) throws -> SampleQualityEvaluation {
+        try evaluate(run, model: model, features: classifier, options: options)
+    }
+
+    /// Families whose runs can serve as feature networks, in order of preference.
+    public static let featureFamilies = [ClassifierModel.family, ConvAutoencoderModel.family, AutoencoderModel.family]
+
+    /// The feature run named `name`; else the newest classifier trained on the
+    /// same data as `run`, else the newest autoencoder (`conv-ae`, then `ae`) on
+    /// it other than `run` itself. When there is none, one line says which command trains one.
+    public static func featureRun(for run: RunDirectory, root: String, named name: String? = nil) throws -> RunDirectory {
         if let name { return try RunDirectory.open(name, root: root) }
         let candidates = RunDirectory.list(root: root).filter {
-            $0.config.family == ClassifierModel.family && $0.config.data.source == run.config.data.source
+            $0.name != run.name && $0.config.data.source == run.config.data.source && $0.config.imageShape == run.config.imageShape
                 && FileManager.default.fileExists(atPath: $0.lastCheckpoint)
         }
-        guard let newest = candidates.last else {
-            throw LatentError.invalidArgument("no feature classifier for \(run.config.data.source); train one: latent train classifier --data \(run.config.data.source)")
+        for family in featureFamilies {
+            if let newest = candidates.last(where: { $0.config.family == family }) { return newest }
         }
-        return newest
+        let data = run.config.data.source
+        throw LatentError.invalidArgument("no feature network for \(data); train one: latent train conv-ae --data \(data) (or, with labels, latent train classifier --data \(data))")
+    }
+
+    /// The classifier run named `name`, else the newest feature network for `run`'s data (see `featureRun`).
+    public static func classifierRun(for run: RunDirectory, root: String, named name: String? = nil) throws -> RunDirectory {
+        try featureRun(for: run, root: root, named: name)
     }
 }

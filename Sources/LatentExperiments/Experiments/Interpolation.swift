@@ -22,14 +22,19 @@ public struct InterpolationOptions: Sendable {
     public var seed: UInt64 = 1
     /// Conditional models: the class to decode with (default: the class of test image `from`).
     public var classLabel: Int?
+    /// Draw every step's pixels x ~ p(x | z) from the model's likelihood instead
+    /// of showing the mean image (`LatentPixelDrawingModel`; images/interpolate-drawn.png).
+    public var draw = false
 
-    public init(steps: Int = 20, pairs: Int = 5, from: Int? = nil, to: Int? = nil, seed: UInt64 = 1, classLabel: Int? = nil) {
+    public init(steps: Int = 20, pairs: Int = 5, from: Int? = nil, to: Int? = nil, seed: UInt64 = 1, classLabel: Int? = nil,
+                draw: Bool = false) {
         self.steps = steps
         self.pairs = pairs
         self.from = from
         self.to = to
         self.seed = seed
         self.classLabel = classLabel
+        self.draw = draw
     }
 }
 
@@ -42,6 +47,8 @@ public struct Interpolation {
     public let images: Tensor
     /// Images per row.
     public let steps: Int
+    /// Whether the images are drawn from p(x | z) rather than its mean.
+    public var drawn = false
 
     public var rows: Int { codes.shape[0] / steps }
 
@@ -67,10 +74,13 @@ public struct Interpolation {
     }
 
     /// Writes the walks as a grid, one row per pair, to `path` (default: the
-    /// run's images/interpolate.png); returns the path.
+    /// run's images/interpolate.png, or interpolate-drawn.png for drawn pixels, which
+    /// refreshes the run's report.html); returns the path.
     public func write(to path: String? = nil) throws -> String {
-        let path = path ?? directory.image("interpolate.png")
+        let inRun = directory.image(drawn ? "interpolate-drawn.png" : "interpolate.png")
+        let path = path ?? inRun
         try ImageGrid(images: images, columns: steps).render().write(to: path)
+        if path == inRun { _ = try RunReport.write(directory) }   // report.html shows the new picture
         return path
     }
 }
@@ -78,7 +88,8 @@ public struct Interpolation {
 extension TrainedRun {
     /// Walks in a straight line between the codes of two test images, or
     /// between `pairs` random draws from N(0, I), and decodes every step
-    /// (VAE, AE, PPCA; GANs between random codes only).
+    /// (VAE, AE, PPCA; GANs between random codes only). With `draw`, every
+    /// step's pixels are drawn from p(x | z) instead of shown as the mean.
     public func interpolate(_ options: InterpolationOptions = InterpolationOptions()) throws -> Interpolation {
         let model = try capability("interpolate", { $0 as? any LatentSpaceModel }, { $0 is any LatentSpaceModel.Type })
         guard options.steps >= 2 else { throw LatentError.invalidArgument("an interpolation needs at least 2 steps, got \(options.steps)") }
@@ -102,7 +113,18 @@ extension TrainedRun {
             throw LatentError.invalidArgument("give both --from and --to, or neither")
         }
         let codes = Interpolation.straightLine(from: start, to: end, steps: options.steps)
-        let decoded = try model.decode(codes, labels: decodeClass.map { Array(repeating: $0, count: codes.shape[0]) })
+        let labels = decodeClass.map { Array(repeating: $0, count: codes.shape[0]) }
+        if options.draw {
+            guard let drawer = try pixelDrawer("interpolate") as? any LatentPixelDrawingModel else {
+                throw LatentError.invalidArgument("`interpolate --draw` needs a model with codes and a pixel likelihood (vae, conv-vae, ae, conv-ae, ppca)")
+            }
+            var rng = RandomGenerator(seed: options.seed &+ 1)
+            let drawn = try drawer.drawDecoded(codes, labels: labels, rng: &rng)
+            var result = Interpolation(directory: directory, codes: codes, images: pictures(clippedToData(drawn)), steps: options.steps)
+            result.drawn = true
+            return result
+        }
+        let decoded = try model.decode(codes, labels: labels)
         return Interpolation(directory: directory, codes: codes, images: pictures(decoded), steps: options.steps)
     }
 }

@@ -24,15 +24,19 @@ public struct SamplingOptions: Sendable {
     public var fromData = false
     /// Show as many real test images beside the drawn ones (the course's "16 real and 16 generated").
     public var besideReal = false
+    /// Draw the pixels x ~ p(x | z) from the model's likelihood instead of showing
+    /// the mean image E[x | z] (`PixelDrawingModel`; files end in -drawn).
+    public var draw = false
 
     public init(count: Int = 100, seed: UInt64 = 1, classLabel: Int? = nil, gibbsSteps: [Int] = [], fromData: Bool = false,
-                besideReal: Bool = false) {
+                besideReal: Bool = false, draw: Bool = false) {
         self.count = count
         self.seed = seed
         self.classLabel = classLabel
         self.gibbsSteps = gibbsSteps
         self.fromData = fromData
         self.besideReal = besideReal
+        self.draw = draw
     }
 }
 
@@ -56,7 +60,8 @@ public struct Samples {
     /// Writes every grid as a PNG and returns the paths written, in order.
     /// A single grid goes to `output` when given (else images/`fileName`) and,
     /// with `npy`, also as a float32 array [N, C, H, W] in [0, 1] (its path
-    /// comes first). Gibbs grids always go to images/sample-gibbs-<k>[-from-data].png.
+    /// comes first). Gibbs grids always go to images/sample-gibbs-<k>[-from-data][-drawn].png.
+    /// Pictures written into the run's images/ refresh its report.html.
     public func write(to output: String? = nil, npy: String? = nil) throws -> [String] {
         if grids.count == 1, let grid = grids.first {
             var paths: [String] = []
@@ -71,15 +76,18 @@ public struct Samples {
             } else {
                 try ImageGrid(images: grid.images).render().write(to: path)
             }
+            if output == nil { _ = try RunReport.write(directory) }   // report.html shows the new picture
             return paths + [path]
         }
-        return try grids.map { grid in
+        let paths = try grids.map { grid in
             var picture = ImageGrid(images: grid.images)
             picture.title = grid.title
             let path = directory.image(grid.fileName)
             try picture.render().write(to: path)
             return path
         }
+        _ = try RunReport.write(directory)
+        return paths
     }
 }
 
@@ -87,10 +95,13 @@ extension TrainedRun {
     /// Draws new images: from the model's sampler, from one class of a
     /// conditional model (`classLabel`), or from Gibbs chains of each length in
     /// `gibbsSteps` (RBM, DBM). Each Gibbs length restarts from the same seed,
-    /// so the grids differ only by the chain's length.
+    /// so the grids differ only by the chain's length. With `draw`, the pixels
+    /// are drawn from the model's likelihood (`PixelDrawingModel`) instead of
+    /// shown as the mean image.
     ///
     /// ```swift
     /// let grids = try run.sample(SamplingOptions(count: 100, classLabel: 3)).grids
+    /// let drawn = try run.sample(SamplingOptions(count: 16, draw: true))   // images/sample-16-drawn.png
     /// ```
     public func sample(_ options: SamplingOptions = SamplingOptions()) throws -> Samples {
         guard options.count >= 1 else { throw LatentError.invalidArgument("the number of samples must be at least 1, got \(options.count)") }
@@ -101,6 +112,7 @@ extension TrainedRun {
         }
         var rng = RandomGenerator(seed: options.seed)
         let drawn: Tensor
+        let drawer = options.draw ? try pixelDrawer("sample") : nil
         if let chosen = options.classLabel {
             guard let conditional = sampler as? any ConditionalSamplingModel, let classes = conditional.conditionalClasses else {
                 throw LatentError.invalidArgument("--class needs a conditional model (train with --conditional)")
@@ -108,14 +120,17 @@ extension TrainedRun {
             guard chosen >= 0, chosen < classes else {
                 throw LatentError.invalidArgument("--class must be below \(classes) (the model's classes are 0 to \(classes - 1)), got \(chosen)")
             }
-            drawn = conditional.sample(options.count, classes: Array(repeating: chosen, count: options.count), rng: &rng)
+            let labels = Array(repeating: chosen, count: options.count)
+            drawn = try drawer.map { try $0.drawSamples(options.count, classes: labels, rng: &rng) }
+                ?? conditional.sample(options.count, classes: labels, rng: &rng)
         } else {
-            drawn = sampler.sample(options.count, rng: &rng)
+            drawn = try drawer.map { try $0.drawSamples(options.count, classes: nil, rng: &rng) } ?? sampler.sample(options.count, rng: &rng)
         }
         let file = (options.classLabel.map { "sample-\(options.count)-class\($0)" } ?? "sample-\(options.count)")
-            + (options.besideReal ? "-beside-real.png" : ".png")
+            + (options.draw ? "-drawn" : "") + (options.besideReal ? "-beside-real.png" : ".png")
         let real = options.besideReal ? pictures(try testImages(limit: options.count).images) : nil
-        return Samples(directory: directory, grids: [SampleGrid(images: pictures(drawn), title: nil, fileName: file, real: real)])
+        return Samples(directory: directory, grids: [SampleGrid(images: pictures(options.draw ? clippedToData(drawn) : drawn), title: nil,
+                                                                fileName: file, real: real)])
     }
 
     private func gibbsGrids(_ options: SamplingOptions) throws -> [SampleGrid] {
@@ -123,12 +138,17 @@ extension TrainedRun {
         if let bad = options.gibbsSteps.first(where: { $0 < 1 }) {
             throw LatentError.invalidArgument("Gibbs chain lengths must be at least 1, got \(bad)")
         }
+        let drawer = options.draw ? try pixelDrawer("sample --gibbs-steps") as? any GibbsPixelDrawingModel : nil
+        if options.draw && drawer == nil { throw LatentError.invalidArgument("`sample --gibbs-steps --draw` needs an RBM or a DBM") }
         let start = try options.fromData ? testImages(limit: options.count).images : nil
-        let suffix = options.fromData ? "-from-data" : ""
+        let suffix = (options.fromData ? "-from-data" : "") + (options.draw ? "-drawn" : "")
         return options.gibbsSteps.map { steps in
             var rng = RandomGenerator(seed: options.seed)   // the same starting noise for every length
-            let drawn = gibbs.sample(start?.shape[0] ?? options.count, gibbsSteps: steps, from: start, rng: &rng)
-            return SampleGrid(images: pictures(drawn), title: "\(steps) Gibbs steps from \(options.fromData ? "test images" : "noise")",
+            let count = start?.shape[0] ?? options.count
+            let drawn = drawer.map { $0.drawSamples(count, gibbsSteps: steps, from: start, rng: &rng) }
+                ?? gibbs.sample(count, gibbsSteps: steps, from: start, rng: &rng)
+            return SampleGrid(images: pictures(drawn), title: "\(steps) Gibbs steps from \(options.fromData ? "test images" : "noise")"
+                                  + (options.draw ? ", drawn" : ""),
                               fileName: "sample-gibbs-\(steps)\(suffix).png")
         }
     }

@@ -155,11 +155,23 @@ public protocol PretrainingModel: TrainableModel {
     func pretrain(_ data: PreparedData, rng: inout RandomGenerator) throws
 }
 
-/// A trained network whose hidden layer serves as the feature space of sample-quality scores.
-public protocol FeatureExtractor: TrainableModel {
+/// A trained network whose hidden layer (or code) serves as the feature space of
+/// sample-quality scores (FID, KID, precision/recall): a classifier's penultimate
+/// layer, or an autoencoder's code for data without labels.
+///
+/// ```swift
+/// let extractor = try ModelRegistry.load(featureRun).model as! any FeatureModel
+/// let features = extractor.features(images)     // [N, extractor.featureSize]
+/// ```
+public protocol FeatureModel: TrainableModel {
     var featureSize: Int { get }
-    /// Penultimate-layer features of images [N, C·H·W] (in the data's range): [N, featureSize].
+    /// Features of images [N, C·H·W] (in the data's range): [N, featureSize].
     func features(_ images: Tensor) -> Tensor
+}
+
+/// A feature network that also gives class probabilities (a classifier), which
+/// the Inception-style score needs.
+public protocol FeatureExtractor: FeatureModel {
     /// Class probabilities: [N, classes].
     func probabilities(_ images: Tensor) -> Tensor
 }

@@ -67,4 +67,44 @@ public struct PixelLikelihood: Sendable {
             return dataRange.fromUnit(unit)
         }
     }
+
+    /// A draw x ~ p(x|z) per pixel for decoder outputs `parameters`, in the data
+    /// range: [N, C·H·W]. Bernoulli pixels are the range's two ends, categorical
+    /// ones one of 256 gray levels, Gaussian ones mean + σ·ε clipped to the range.
+    ///
+    /// ```swift
+    /// var rng = RandomGenerator(seed: 1)
+    /// let pixels = vae.pixels.draw(vae.decode(z), rng: &rng)   // binary for a Bernoulli VAE
+    /// ```
+    public func draw(_ parameters: Tensor, rng: inout RandomGenerator) -> Tensor {
+        withoutGradient {
+            let n = parameters.shape[0], d = architecture.pixelCount
+            let (low, high) = dataRange.bounds
+            switch architecture.likelihood {
+            case .bernoulli:
+                let p = parameters.reshaped([n, d]).sigmoid()
+                return dataRange.fromUnit(Tensor.bernoulli(p, rng: &rng))
+            case .gaussian:
+                let mean = parameters.reshaped([n, d])
+                return (mean + Tensor.normal([n, d], std: architecture.gaussianStd, rng: &rng)).clamped(min: low, max: high)
+            case .gaussianLearned:
+                let mean = parameters.narrow(axis: 1, start: 0, length: 1).reshaped([n, d])
+                let std = (parameters.narrow(axis: 1, start: 1, length: 1).reshaped([n, d]).clamped(min: -9) * 0.5).exp()
+                return (mean + std * Tensor.normal([n, d], rng: &rng)).clamped(min: low, max: high)
+            case .categorical:
+                let levels = CategoricalDistribution.sample(logits: parameters, rng: &rng)
+                return dataRange.fromUnit(levels * (1 / 255))
+            }
+        }
+    }
+
+    /// The distribution `draw` draws from, in a few words.
+    public var drawnDistribution: String {
+        switch architecture.likelihood {
+        case .bernoulli: return "Bernoulli per pixel"
+        case .gaussian: return "Gaussian per pixel, σ = \(architecture.gaussianStd)"
+        case .gaussianLearned: return "Gaussian per pixel, learned σ"
+        case .categorical: return "categorical per pixel, 256 gray levels"
+        }
+    }
 }
