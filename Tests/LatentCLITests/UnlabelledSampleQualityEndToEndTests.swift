@@ -38,6 +38,8 @@ import Testing
         let stored = (try JSONSerialization.jsonObject(with: file) as? [String: Any])?["metrics"] as? [String: [String: Any]] ?? [:]
         for key in ["fid", "fid_real_vs_real", "kid", "precision", "recall"] {
             #expect(stored[key]?["value"] is Double, "\(key) in evaluation.json: \(stored)")
+            let network = stored[key]?["feature_network"] as? [String: String]
+            #expect(network?["run"] == "features" && network?["family"] == "conv-ae" && network?["data"] == data, "\(key): \(stored)")
         }
         // The old option name still names the feature run.
         try latent(["evaluate", "vae", "--fid", "--samples", "40", "--classifier", "features"])

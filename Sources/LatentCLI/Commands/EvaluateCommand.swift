@@ -19,9 +19,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "--representation and --ais: use at most N training images (the probe's training set, the AIS base rates).") var limit: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 2
     @Flag(help: "RBM/DBM: estimate log Z by annealed importance sampling and report the test log-likelihood (or bound).") var ais = false
-    @Flag(help: "Fréchet distance in the feature classifier's space.") var fid = false
-    @Flag(help: "Kernel (polynomial MMD) distance in the feature classifier's space.") var kid = false
-    @Flag(name: .customLong("is"), help: "Inception-style score from the feature classifier.") var inceptionScore = false
+    @Flag(help: "Fréchet distance in the feature network's space (a classifier, or an autoencoder's code for data without labels; see --features).") var fid = false
+    @Flag(help: "Kernel (polynomial MMD) distance in the feature network's space.") var kid = false
+    @Flag(name: .customLong("is"), help: "Inception-style score from a feature classifier's class probabilities (skipped, with a warning, when the feature network is an autoencoder).") var inceptionScore = false
     @Flag(name: .customLong("pr"), help: "Precision and recall of generated against real features (k = 3).") var precisionRecall = false
     @Option(help: "Generated images for --fid/--kid/--is/--pr.") var samples = 2_000
     @Option(name: [.customLong("features"), .customLong("classifier")],

@@ -28,9 +28,34 @@ public struct EvaluationScore: Codable, Sendable, Equatable {
     /// Generated images, for scores of samples.
     public var generated: Int?
     public var kind: Kind?
+    /// The network whose feature space a sample score was measured in; nil for other scores.
+    public var featureNetwork: FeatureNetwork?
+
+    /// A feature network as a score records it: its run, family, training data and checkpoint digest.
+    public struct FeatureNetwork: Codable, Sendable, Equatable {
+        public var run: String
+        public var family: String
+        public var data: String
+        public var checkpointSHA256: String
+
+        enum CodingKeys: String, CodingKey {
+            case run, family, data
+            case checkpointSHA256 = "checkpoint_sha256"
+        }
+
+        public init(run: String, family: String, data: String, checkpointSHA256: String) {
+            (self.run, self.family, self.data, self.checkpointSHA256) = (run, family, data, checkpointSHA256)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case value, standardDeviation, draws, split, images, generated, kind
+        case featureNetwork = "feature_network"
+    }
 
     public init(value: Double, standardDeviation: Double? = nil, draws: Int? = nil, split: String?, images: Int?,
-                generated: Int? = nil, kind: Kind?) {
+                generated: Int? = nil, kind: Kind?, featureNetwork: FeatureNetwork? = nil) {
+        self.featureNetwork = featureNetwork
         self.value = value
         self.standardDeviation = standardDeviation
         self.draws = draws

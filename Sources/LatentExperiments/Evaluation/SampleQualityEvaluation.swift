@@ -94,13 +94,19 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
     public var classifier: String { featureFamily == ClassifierModel.family ? featureRun : "" }
     public var warnings: [String] = []
 
+    /// The feature network as evaluation.json records it beside each score.
+    public var featureNetwork: EvaluationScore.FeatureNetwork {
+        .init(run: featureRun, family: featureFamily, data: featureData, checkpointSHA256: featureChecksum)
+    }
+
     public var scores: [String: EvaluationScore] {
+        let network = featureNetwork
         func m(_ v: Double, generated: Int?, images: Int? = nil) -> EvaluationScore {
-            EvaluationScore(value: v, split: "test", images: images ?? realImages, generated: generated, kind: .sampleQuality)
+            EvaluationScore(value: v, split: "test", images: images ?? realImages, generated: generated, kind: .sampleQuality, featureNetwork: network)
         }
         func spread(_ s: SampleQuality.Spread, generated: Int?) -> EvaluationScore {
             EvaluationScore(value: s.mean, standardDeviation: s.standardDeviation, draws: s.draws, split: "test", images: realImages,
-                        generated: generated, kind: .sampleQuality)
+                            generated: generated, kind: .sampleQuality, featureNetwork: network)
         }
         var out: [String: EvaluationScore] = [:]
         if let fid { out["fid"] = m(fid, generated: samples) }
@@ -108,7 +114,8 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
         if let kid { out["kid"] = spread(kid, generated: samples) }
         if let kidFloor { out["kid_real_vs_real"] = spread(kidFloor, generated: nil) }
         if let inceptionScore {   // of the samples alone
-            out["is"] = EvaluationScore(value: inceptionScore, split: "generated", images: 0, generated: samples, kind: .sampleQuality)
+            out["is"] = EvaluationScore(value: inceptionScore, split: "generated", images: 0, generated: samples, kind: .sampleQuality,
+                                        featureNetwork: network)
         }
         if let realInceptionScore { out["is_real"] = m(realInceptionScore, generated: nil) }
         if let precision { out["precision"] = m(precision, generated: precisionRecallImages, images: precisionRecallImages) }
