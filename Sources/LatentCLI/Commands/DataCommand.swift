@@ -71,8 +71,8 @@ struct DataDownload: ParsableCommand {
         commandName: "download",
         abstract: "Download MNIST, verify each file's size and MD5, and move it atomically into the cache.",
         discussion: """
-        Files go to ~/.cache/latent/mnist (or --into), where `--data mnist` finds them. Each file is
-        downloaded to <name>.part and renamed only once its size and MD5 match the published ones.
+        Files go to ~/.cache/latent/mnist (or --into), where `--data mnist` finds them. Each file is \
+        downloaded to <name>.part and renamed only once its size and MD5 match the published ones. \
         --mirror takes a URL or a local folder holding the four .gz files.
 
         Examples:

@@ -7,8 +7,8 @@ struct DenoiseCommand: ParsableCommand {
         commandName: "denoise",
         abstract: "Corrupt test images, let the model reconstruct them, and score the result against the clean images.",
         discussion: """
-        Writes a figure with a row each of corrupted inputs, reconstructions and clean originals (images/denoise.png)
-        and the error against the noise level for the input and the reconstruction (plots/denoise.svg), and prints the table.
+        Writes a figure with a row each of corrupted inputs, reconstructions and clean originals (images/denoise.png) \
+        and the error against the noise level for the input and the reconstruction (plots/denoise.svg), and prints the table. \
         Made for denoising autoencoders (train ae --noise gaussian:0.3); any model that reconstructs works.
 
         Examples:

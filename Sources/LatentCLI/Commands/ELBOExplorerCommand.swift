@@ -7,13 +7,13 @@ struct ELBOExplorerCommand: ParsableCommand {
         commandName: "elbo-explorer",
         abstract: "A 1-D VAE whose true log p(x), by numerical integration, is drawn against its ELBO.",
         discussion: """
-        Model: z ~ N(0, 1), x | z ~ N(θ z, 1), q(z | x) = N(φ x, s²); data x ~ N(0, --data-std²).
-        Draws (a) the mean log p(x) against θ with the ELBO for each φ in --phis (s² = --encoder-variance),
-        (b) both while θ, φ and s² train by gradient ascent on the ELBO from (--start-theta, --start-phi),
-        and (c) the mean ELBO over (θ, φ) with the training path on it, the optimum of log p(x) in θ and
-        the curve where q is the exact posterior; log p(x) against θ below it. The surface's s² is by
-        default the ELBO-maximising one at each θ (the exact posterior's variance 1/(θ² + 1)), so the map
-        shows the best ELBO any s² reaches at (θ, φ); --surface-variance fixes one s² instead.
+        Model: z ~ N(0, 1), x | z ~ N(θ z, 1), q(z | x) = N(φ x, s²); data x ~ N(0, --data-std²). \
+        Draws (a) the mean log p(x) against θ with the ELBO for each φ in --phis (s² = --encoder-variance), \
+        (b) both while θ, φ and s² train by gradient ascent on the ELBO from (--start-theta, --start-phi), \
+        and (c) the mean ELBO over (θ, φ) with the training path on it, the optimum of log p(x) in θ and \
+        the curve where q is the exact posterior; log p(x) against θ below it. The surface's s² is by \
+        default the ELBO-maximising one at each θ (the exact posterior's variance 1/(θ² + 1)), so the map \
+        shows the best ELBO any s² reaches at (θ, φ); --surface-variance fixes one s² instead. \
         The trajectory and the surface are also written as numbers (trajectory.csv, surface.csv).
 
         Examples:

@@ -7,13 +7,13 @@ struct ProjectCommand: ParsableCommand {
         commandName: "project",
         abstract: "Place generated images in the data's own 2-D PCA plane, numbered, with a grid of the same numbers.",
         discussion: """
-        The plane is fitted to the training images; test images form the coloured background.
+        The plane is fitted to the training images; test images form the coloured background. \
         By default it places random samples: writes the run's plots/project.svg and images/project-samples.png.
 
-        With --walk it places the --n images of a straight latent walk between two random codes z, z'
-        (ends included), numbered and joined in order, for the run and every --compare run (VAE, AE,
-        P-PCA, GAN; same image shape) in one plane fitted to the first run's training images: writes
-        the first run's plots/project-walk.svg and images/project-walk.png (one row of images per run;
+        With --walk it places the --n images of a straight latent walk between two random codes z, z' \
+        (ends included), numbered and joined in order, for the run and every --compare run (VAE, AE, \
+        P-PCA, GAN; same image shape) in one plane fitted to the first run's training images: writes \
+        the first run's plots/project-walk.svg and images/project-walk.png (one row of images per run; \
         project-walk-compare.* with --compare).
 
         Examples:

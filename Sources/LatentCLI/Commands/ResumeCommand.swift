@@ -8,8 +8,8 @@ struct ResumeCommand: ParsableCommand {
         commandName: "resume",
         abstract: "Continue a run from its last checkpoint (bit-identical to a run that was never stopped).",
         discussion: """
-        A resumed run keeps its settings. More --epochs are always fine. Options that may change between epochs
-        (--lr, --batch, --clip-norm, --d-lr, --image-every, --divergence-factor) are applied only with --override,
+        A resumed run keeps its settings. More --epochs are always fine. Options that may change between epochs \
+        (--lr, --batch, --clip-norm, --d-lr, --image-every, --divergence-factor) are applied only with --override, \
         from the next epoch on, and recorded in config.json; options that would change the model or the data are refused.
 
         Examples:

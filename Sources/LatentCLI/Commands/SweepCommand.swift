@@ -7,11 +7,11 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Train one run per setting and overlay their validation curves.",
         discussion: """
-        Any option of `latent train <model>` may vary. A single-valued option takes a comma list
-        (--lr 1e-2,1e-3); an option whose value is itself a list takes one alternative per repetition
-        (--hidden 512,256 --hidden 1024). Every combination is trained, one after another, into
-        runs/<sweep>-<setting>/; or --configs lists the settings to train. Runs write pictures only at the
-        end unless --image-every is given. The overlaid curves and a table of final values go to
+        Any option of `latent train <model>` may vary. A single-valued option takes a comma list \
+        (--lr 1e-2,1e-3); an option whose value is itself a list takes one alternative per repetition \
+        (--hidden 512,256 --hidden 1024). Every combination is trained, one after another, into \
+        runs/<sweep>-<setting>/; or --configs lists the settings to train. Runs write pictures only at the \
+        end unless --image-every is given. The overlaid curves and a table of final values go to \
         runs/<sweep>/ (sweep.svg, sweep.md, sweep.json).
 
         Examples:
