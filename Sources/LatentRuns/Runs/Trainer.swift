@@ -252,5 +252,8 @@ public struct Trainer {
             }
             if !c.series.isEmpty { try c.write(to: run.plot(chart.file + ".svg")) }
         }
+        for figure in (model as? any FigureSource)?.figures ?? [] {
+            try AtomicFile.write(Data(figure.svg.utf8), to: URL(fileURLWithPath: run.plot(figure.file)))
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LatentTensor
 import LatentNN
 import LatentData
+import LatentOutput
 
 /// A variational autoencoder: encoder q(z|x) = N(μ(x), diag σ²(x)), decoder
 /// p(x|z) with a choice of likelihood, and a choice of prior p(z). Also the
@@ -58,9 +59,10 @@ public final class VAE: Module {
     /// The terms of the negative ELBO, averaged over the batch (nats per image),
     /// with one reparameterised sample per image. KL is analytic for the
     /// standard prior and a single-sample estimate log q(z|x) - log p(z) otherwise.
-    /// `beta` weights the KL in `objective` (the quantity to minimise); `loss`
-    /// is always the true negative ELBO.
-    public func negativeELBO(_ x: Tensor, classes: [Int]? = nil, beta: Float = 1, rng: inout RandomGenerator)
+    /// `beta` weights the KL in `objective` (the quantity to minimise) and
+    /// `freeBits` (standard prior only) floors each dimension's batch-mean KL
+    /// there (`freeBitsKL`); `loss` is always the true negative ELBO.
+    public func negativeELBO(_ x: Tensor, classes: [Int]? = nil, beta: Float = 1, freeBits: Float? = nil, rng: inout RandomGenerator)
         -> (objective: Tensor, loss: Tensor, reconstruction: Tensor, kl: Tensor) {
         let n = Float(x.shape[0])
         let (mean, logVariance) = encode(x, classes: classes)
@@ -76,8 +78,29 @@ public final class VAE: Module {
         }
         let kl = klPerImage.sum() / n
         let loss = reconstruction + kl
-        let objective = beta == 1 ? loss : reconstruction + kl * beta
+        let objective: Tensor
+        if let freeBits, prior.kind == .standard {
+            objective = reconstruction + VAE.freeBitsKL(mean: mean, logVariance: logVariance, freeBits: freeBits) * beta
+        } else {
+            objective = beta == 1 ? loss : reconstruction + kl * beta
+        }
         return (objective, loss, reconstruction, kl)
+    }
+
+    /// KL(q(z_d|x) ‖ N(0, 1)) of every row and dimension: [N, L].
+    public static func klPerDimension(mean: Tensor, logVariance: Tensor) -> Tensor {
+        (mean * mean + logVariance.exp() - logVariance - 1) * 0.5
+    }
+
+    /// The free-bits KL term (Kingma et al. 2016, "Improved variational inference with inverse autoregressive flow"):
+    /// Σ_d max(λ, KL_d) with KL_d the batch mean of dimension d's KL to N(0, 1). A dimension under λ gets no
+    /// gradient; one above it gets the plain KL's.
+    ///
+    /// ```swift
+    /// let term = VAE.freeBitsKL(mean: mu, logVariance: logVar, freeBits: 0.25)   // a scalar, nats per image
+    /// ```
+    public static func freeBitsKL(mean: Tensor, logVariance: Tensor, freeBits: Float) -> Tensor {
+        klPerDimension(mean: mean, logVariance: logVariance).mean(axis: 0).clamped(min: freeBits).sum()
     }
 
     /// −log p(x) per image by importance sampling with K draws from q(z|x):
@@ -116,5 +139,85 @@ public final class VAE: Module {
     /// Codes drawn from the prior: [count, latent].
     public func samplePrior(_ count: Int, rng: inout RandomGenerator) -> Tensor {
         withoutGradient { prior.sample(count, latent: latentSize, encoder: { self.encode($0) }, rng: &rng) }
+    }
+}
+
+/// The posterior-collapse diagnostic of a VAE on a set of images: the active
+/// units of Burda et al. (2016) — dimension d is active when Cov_x(E_q[z_d|x]),
+/// the variance over the images of its posterior mean, exceeds 0.01 — and the
+/// KL to N(0, 1) of each dimension, averaged over the images. Accumulated one
+/// mini-batch at a time.
+///
+/// ```swift
+/// var collapse = PosteriorCollapse(latent: 20)
+/// collapse.add(means: mu, klPerDimension: VAE.klPerDimension(mean: mu, logVariance: logVar))
+/// print(collapse.activeUnits, collapse.klPerDimension)
+/// ```
+public struct PosteriorCollapse: Sendable, Equatable {
+    /// Burda et al.'s threshold on the variance of the posterior mean.
+    public static let threshold = 0.01
+    public let latent: Int
+    public private(set) var count = 0
+    var sums: [Double], squares: [Double], kl: [Double]
+    /// Whether a KL per dimension was added (priors other than N(0, I) have none).
+    public private(set) var hasKL = false
+
+    public init(latent: Int) {
+        self.latent = latent
+        sums = Array(repeating: 0, count: latent)
+        squares = sums
+        kl = sums
+    }
+
+    /// Posterior means [N, L] of N more images and, when the prior is N(0, I), their KL per dimension [N, L].
+    public mutating func add(means: Tensor, klPerDimension: Tensor?) {
+        precondition(means.rank == 2 && means.shape[1] == latent, "PosteriorCollapse: means \(means.shape) for \(latent) dimensions")
+        let m = means.detached().scalars
+        for (i, v) in m.enumerated() {
+            let d = i % latent
+            sums[d] += Double(v)
+            squares[d] += Double(v) * Double(v)
+        }
+        if let klPerDimension {
+            hasKL = true
+            for (i, v) in klPerDimension.detached().scalars.enumerated() { kl[i % latent] += Double(v) }
+        }
+        count += means.shape[0]
+    }
+
+    /// Variance over the images of each dimension's posterior mean.
+    public var activity: [Double] {
+        guard count > 0 else { return Array(repeating: 0, count: latent) }
+        let n = Double(count)
+        return (0..<latent).map { Swift.max(0, squares[$0] / n - (sums[$0] / n) * (sums[$0] / n)) }
+    }
+
+    /// Dimensions whose posterior mean varies more than `threshold` over the images.
+    public var activeUnits: Int { activity.filter { $0 > Self.threshold }.count }
+
+    /// Mean KL per dimension (nats per image), or nil without one.
+    public var klPerDimension: [Double]? {
+        guard hasKL, count > 0 else { return nil }
+        return kl.map { $0 / Double(count) }
+    }
+
+    /// One progress line when some dimensions are inactive, else nil.
+    public var warning: String? {
+        let active = activeUnits
+        guard count > 0, active < latent else { return nil }
+        return "posterior collapse in \(latent - active) of \(latent) latent dimensions (active units \(active): Cov_x E[z_d|x] > \(Self.threshold)); see plots/kl-per-dimension.svg"
+    }
+
+    /// The end-of-run figure: KL per dimension (or, without a KL per dimension, the posterior means' variance),
+    /// sorted from the largest, each bar named by its dimension, the inactive ones in grey.
+    public var chart: BarChart {
+        let values = klPerDimension ?? activity
+        let active = activity.map { $0 > Self.threshold }
+        var chart = BarChart(title: klPerDimension == nil ? "Variance of the posterior mean per latent dimension" : "KL per latent dimension (validation)",
+                             xLabel: "latent dimension, sorted (grey: inactive)", yLabel: klPerDimension == nil ? "Cov_x E[z_d|x]" : "nats per image")
+        for d in values.indices.sorted(by: { values[$0] > values[$1] }) {
+            chart.add("\(d + 1)", value: values[d], highlighted: active[d])
+        }
+        return chart
     }
 }

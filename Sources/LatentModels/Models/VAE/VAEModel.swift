@@ -2,14 +2,18 @@ import Foundation
 import LatentTensor
 import LatentNN
 import LatentData
+import LatentOutput
 
 /// The `vae` and `conv-vae` families: a `VAE` with its optimizer, β-weighted
-/// KL with optional linear warm-up, and everything the commands ask of it.
+/// KL with optional linear warm-up and free bits, and everything the commands
+/// ask of it. Each validation also measures posterior collapse
+/// (`PosteriorCollapse`): `val_active_units` per epoch, a progress warning when
+/// some dimensions are inactive and plots/kl-per-dimension.svg.
 /// Options: `VAEOptions`.
 public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, LatentSpaceModel,
-                       LikelihoodModel, FilterModel, ConditionalSamplingModel {
+                       LikelihoodModel, FilterModel, ConditionalSamplingModel, DiagnosingModel, FigureSource {
     public class var family: String { "vae" }
-    public class var summary: String { "Variational autoencoder with MLP encoder and decoder; three priors, four likelihoods, β and warm-up, conditional form." }
+    public class var summary: String { "Variational autoencoder with MLP encoder and decoder; three priors, four likelihoods, β, warm-up and free bits, conditional form." }
     public class var defaultOptions: VAEOptions { VAEOptions() }
     public class var optionSpecs: [OptionSpec<VAEOptions>] { VAEOptions.specs(mlp: true) }
     class var body: VAEArchitecture.Body { .mlp }
@@ -17,6 +21,8 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
     public let vae: VAE
     public let optimizer: any Optimizer
     public let options: VAEOptions
+    /// The collapse diagnostic of the last validation.
+    public private(set) var lastCollapse: PosteriorCollapse?
 
     public required init(options: VAEOptions, context: ModelContext, rng: inout RandomGenerator) throws {
         try Self.check(options)
@@ -47,14 +53,14 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
     public var conditionalClasses: Int? { vae.architecture.conditionalClasses }
     var classesIfConditional: ([Int]) -> [Int]? { { self.conditionalClasses == nil ? nil : $0 } }
 
-    /// β for an epoch: ramps linearly from β/warmup to β over the warm-up epochs.
+    /// β for an epoch (the schedule is per epoch, not per step): β·e/warmup in epoch e ≤ warmup, then β.
     public func klWeight(epoch: Int) -> Float {
         warmupEpochs == 0 ? beta : beta * Swift.min(1, Float(epoch) / Float(warmupEpochs))
     }
 
     public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
         let weight = klWeight(epoch: epoch)
-        let terms = vae.negativeELBO(batch, classes: classesIfConditional(labels), beta: weight, rng: &rng)
+        let terms = vae.negativeELBO(batch, classes: classesIfConditional(labels), beta: weight, freeBits: options.freeBits, rng: &rng)
         optimizer.zeroGrad()
         terms.objective.backward()
         options.optimizer.clip(optimizer.parameters)
@@ -68,20 +74,36 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
     public func validate(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)] {
         withoutGradient {
             var sums = [0.0, 0.0, 0.0]
+            var collapse = PosteriorCollapse(latent: latentSize)
             for indices in MiniBatches(count: images.shape[0], batchSize: 500) {
                 let cls = conditionalClasses == nil ? nil : indices.map { labels[$0] }
-                let t = vae.negativeELBO(images.gatherRows(indices), classes: cls, rng: &rng)
+                let x = images.gatherRows(indices)
+                let t = vae.negativeELBO(x, classes: cls, rng: &rng)
                 let n = Double(indices.count)
                 sums[0] += Double(t.loss.item) * n; sums[1] += Double(t.reconstruction.item) * n; sums[2] += Double(t.kl.item) * n
+                let (mean, logVariance) = vae.encode(x, classes: cls)
+                collapse.add(means: mean, klPerDimension: vae.prior.kind == .standard ? VAE.klPerDimension(mean: mean, logVariance: logVariance) : nil)
             }
             let n = Double(images.shape[0])
-            return [("loss", sums[0] / n), ("reconstruction", sums[1] / n), ("kl", sums[2] / n)]
+            lastCollapse = collapse
+            return [("loss", sums[0] / n), ("reconstruction", sums[1] / n), ("kl", sums[2] / n), ("active_units", Double(collapse.activeUnits))]
         }
     }
 
     public var charts: [(file: String, title: String, yLabel: String, keys: [String])] {
         [("loss", "Negative ELBO", "nats per image", ["loss", "val_loss"]),
-         ("terms", "Reconstruction and KL", "nats per image", ["reconstruction", "val_reconstruction", "kl", "val_kl"])]
+         ("terms", "Reconstruction and KL", "nats per image", ["reconstruction", "val_reconstruction", "kl", "val_kl"]),
+         ("active-units", "Active latent units (validation)", "units with Cov_x E[z_d|x] > 0.01", ["val_active_units"])]
+    }
+
+    /// A warning when the last validation found inactive latent dimensions.
+    public func diagnose(epoch: Int, metrics: [String: Double], rng: inout RandomGenerator) -> [String] {
+        lastCollapse?.warning.map { [$0] } ?? []
+    }
+
+    /// plots/kl-per-dimension.svg from the last validation.
+    public var figures: [(file: String, svg: String)] {
+        lastCollapse.map { [("kl-per-dimension.svg", $0.chart.svg())] } ?? []
     }
 
     public func sample(_ count: Int, rng: inout RandomGenerator) -> Tensor {
@@ -114,7 +136,8 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
     }
 
     public func likelihoodMetrics(_ images: Tensor, labels: [Int], nllSamples: Int, rng: inout RandomGenerator) -> [(String, Double)] {
-        var metrics = validate(images, labels: labels, rng: &rng).map { ($0.0 == "loss" ? "neg_elbo" : $0.0, $0.1) }
+        // Active units count over the whole set, not a mean over batches: `latent train` reports them.
+        var metrics = validate(images, labels: labels, rng: &rng).filter { $0.0 != "active_units" }.map { ($0.0 == "loss" ? "neg_elbo" : $0.0, $0.1) }
         if nllSamples > 0 {
             let nll = vae.importanceSampledNLL(images, classes: classesIfConditional(labels), samples: nllSamples, rng: &rng)
             metrics.append(("is_nll", nll.reduce(0, +) / Double(nll.count)))

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import Latent
+
+/// The built `latent` on tiny data: a VAE trained against posterior collapse (warm-up, free bits) writes its
+/// collapse diagnostic; the semi-supervised M2 trains with a few labels, samples and evaluates.
+@Suite struct CollapseAndM2EndToEndTests {
+    let tmp = ScratchFolder()
+    var runs: String { tmp.file("runs") }
+
+    @discardableResult
+    func latent(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
+        let result = try LatentBinary.run(arguments, in: tmp.path)
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
+
+    func lastEpoch(_ run: String) -> [String: Any] {
+        let text = (try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? ""
+        let records = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return records.last { $0["epoch"] != nil } ?? [:]
+    }
+
+    @Test func vaeWithWarmUpAndFreeBitsChartsItsActiveUnits() throws {
+        let data = try TinyData.write(into: tmp.path)
+        try latent(["train", "vae", "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20", "--latent", "4",
+                    "--hidden", "32", "--warmup", "3", "--free-bits", "0.25", "--runs", runs, "--name", "v"])
+        let run = runs + "/v"
+        let record = lastEpoch(run)
+        #expect(record["val_active_units"] is Double && ((record["kl_weight"] as? Double).map { Swift.abs($0 - 1.0 / 3) < 1e-6 } ?? false), "\(record)")
+        for file in ["plots/kl-per-dimension.svg", "plots/active-units.svg", "report.html"] {
+            #expect(size(run + "/" + file) > 0, "\(file) is missing")
+        }
+        let report = (try? String(contentsOfFile: run + "/report.html", encoding: .utf8)) ?? ""
+        #expect(report.contains("kl-per-dimension.svg"))
+        let config = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/config.json")))) as? [String: Any]
+        #expect((config?["model"] as? [String: Any])?["freeBits"] as? Double == 0.25)
+    }
+
+    @Test func m2TrainsWithAFewLabelsSamplesAndEvaluates() throws {
+        let data = try TinyData.write(into: tmp.path)
+        try latent(["train", "m2", "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20", "--latent", "4",
+                    "--hidden", "32", "--labelled", "20", "--runs", runs, "--name", "m"])
+        let run = runs + "/m"
+        let record = lastEpoch(run)
+        for key in ["val_accuracy", "val_loss", "val_active_units", "cross_entropy"] { #expect(record[key] is Double, "\(key): \(record)") }
+        for file in ["images/samples.png", "images/reconstructions.png", "plots/kl-per-dimension.svg", "plots/accuracy.svg"] {
+            #expect(size(run + "/" + file) > 0, "\(file) is missing")
+        }
+        try latent(["sample", "m", "--n", "8", "--runs", runs])
+        #expect(size(run + "/images/sample-8.png") > 0)
+        let evaluation = try latent(["evaluate", "m", "--json", "--runs", runs])
+        #expect(evaluation.output.contains("neg_elbo") && evaluation.output.contains("accuracy"), "\(evaluation.output)")
+        let scores = (try? String(contentsOfFile: run + "/evaluation.json", encoding: .utf8)) ?? ""
+        #expect(scores.contains("accuracy") && scores.contains("neg_elbo"), "\(scores)")
+    }
+}
