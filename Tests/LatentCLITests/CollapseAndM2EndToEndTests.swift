@@ -39,6 +39,16 @@ import Testing
         #expect((config?["model"] as? [String: Any])?["freeBits"] as? Double == 0.25)
     }
 
+    /// With --json, standard output is the one JSON object; the collapse warning goes to standard error.
+    @Test func warningsOfAJSONRunGoToStandardError() throws {
+        let data = try TinyData.write(into: tmp.path)
+        let result = try latent(["train", "vae", "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20", "--latent", "16",
+                                 "--hidden", "8", "--runs", runs, "--name", "j", "--json"])
+        #expect(result.error.contains("posterior collapse"), "the tiny VAE should leave some of 16 dimensions inactive: \(result.error)")
+        let object = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        #expect(object?["run"] is String, "standard output is not one JSON object: \(result.output)")
+    }
+
     @Test func m2TrainsWithAFewLabelsSamplesAndEvaluates() throws {
         let data = try TinyData.write(into: tmp.path)
         try latent(["train", "m2", "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20", "--latent", "4",

@@ -29,6 +29,8 @@ struct SessionArguments: ParsableArguments {
     /// Trains; a stop request prints its line and exits with the signal's code.
     func train(_ session: TrainingSession) throws {
         session.quiet = json
+        // Standard output carries the one JSON object; warnings and progress lines go to standard error.
+        if json { session.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
         do {
             try session.train()
         } catch let stop as TrainingInterrupted {
