@@ -29,6 +29,8 @@ struct EvaluateCommand: ParsableCommand {
     var features: String?
     @Flag(help: "Quality of the codes: k-means silhouette (with or without labels); with labels also linear-probe accuracy and adjusted Rand index.") var representation = false
     @Option(help: "--representation: k of k-means (default: the number of classes with labels, 10 without).") var clusters: Int?
+    @Option(help: "--representation: DBSCAN's radius (default: the knee of the sorted distances to each code's (min-points − 1)-th nearest neighbour).") var dbscanEps: Double?
+    @Option(help: "--representation: DBSCAN's minimum points within eps (the code itself included) of a core point.") var dbscanMinPoints = 5
     @Option(help: "AIS: parallel chains.") var aisChains = 100
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
@@ -43,6 +45,9 @@ struct EvaluateCommand: ParsableCommand {
         try Check.atLeast(aisChains, 2, "--ais-chains", maximum: 1_000_000)
         try Check.atLeast(aisSteps, 0, "--ais-steps")
         try Check.atLeast(clusters, 2, "--clusters", maximum: 100_000)
+        try Check.positive(dbscanEps, "--dbscan-eps")
+        try Check.atLeast(dbscanMinPoints, 1, "--dbscan-min-points", maximum: 100_000)
+        if (dbscanEps != nil || dbscanMinPoints != 5) && !representation { throw ValidationError("--dbscan-eps and --dbscan-min-points set --representation's DBSCAN; add --representation") }
         if clusters != nil && !representation { throw ValidationError("--clusters is k of --representation's k-means; add --representation") }
         if limit != nil && !(ais || representation) {
             throw ValidationError("--limit counts training images, which only --ais and --representation use; for fewer test images give --test-limit N")

@@ -75,7 +75,7 @@ enum LatentBinary {
         (["interpolate", "some-run", "--steps", "1"], "--steps must be at least 2, got 1"),
         (["interpolate", "some-run", "--from", "3"], "give both --from and --to"),
         (["latent-map", "some-run", "--perplexity", "nan"], "--perplexity must be a finite number above 0, got nan"),
-        (["latent-map", "some-run", "--method", "umap"], "--method must be pca or tsne, got 'umap'"),
+        (["latent-map", "some-run", "--method", "tsne,isomap"], "--method must be pca, tsne or umap (or several separated by commas), got 'isomap'"),
         (["filters", "some-run", "--layer", "0"], "--layer must be at least 1, got 0"),
         (["evaluate", "some-run", "--nll-samples=-1"], "--nll-samples must be at least 0, got -1"),
         (["evaluate", "some-run", "--ais-chains", "1"], "--ais-chains must be at least 2, got 1"),
