@@ -27,7 +27,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: [.customLong("features"), .customLong("classifier")],
             help: "The feature network's run for --fid/--kid/--is/--pr: a classifier, or an ae/conv-ae for data without labels (--classifier is the old name; default: the newest classifier on the same data, else the newest conv-ae, then ae).")
     var features: String?
-    @Flag(help: "Quality of the codes: k-means silhouette (with or without labels); with labels also linear-probe accuracy and adjusted Rand index.") var representation = false
+    @Flag(help: "Quality of the codes: k-means and DBSCAN clusters with their silhouettes (with or without labels); with labels also linear-probe accuracy and each clustering's adjusted Rand index.") var representation = false
     @Option(help: "--representation: k of k-means (default: the number of classes with labels, 10 without).") var clusters: Int?
     @Option(help: "--representation: DBSCAN's radius (default: the knee of the sorted distances to each code's (min-points − 1)-th nearest neighbour).") var dbscanEps: Double?
     @Option(help: "--representation: DBSCAN's minimum points within eps (the code itself included) of a core point.") var dbscanMinPoints = 5
