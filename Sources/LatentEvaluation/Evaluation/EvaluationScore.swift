@@ -15,6 +15,8 @@ public struct EvaluationScore: Codable, Sendable, Equatable {
         case ais
         case sampleQuality = "sample_quality"
         case representation
+        /// AUROCs of telling the test images from another data set's (`latent anomaly`).
+        case anomaly
     }
 
     public var value: Double

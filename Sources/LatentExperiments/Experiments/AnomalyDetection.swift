@@ -65,7 +65,7 @@ public struct AnomalyDetection {
     /// The AUROCs as evaluation.json entries ("anomaly_auroc_" + score), on the test splits of both sets.
     public var evaluationScores: [String: EvaluationScore] {
         Dictionary(uniqueKeysWithValues: scores.map {
-            ("anomaly_auroc_" + $0.name, EvaluationScore(value: $0.auroc, split: "test", images: inImages + outImages, kind: nil))
+            ("anomaly_auroc_" + $0.name, EvaluationScore(value: $0.auroc, split: "test", images: inImages + outImages, kind: .anomaly))
         })
     }
 
