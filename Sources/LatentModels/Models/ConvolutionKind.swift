@@ -26,9 +26,9 @@ public enum ConvolutionKind: String, Codable, Sendable, CaseIterable {
     case separable
 
     /// What `--conv` says in `--help`.
-    public static let help = "Convolutions of the conv networks: standard (4x4 kernels, stride 2: in*out*16 weights a layer); "
-        + "dilated (3x3 taps two pixels apart: a 5x5 view with in*out*9 weights, 9/16 of standard); "
-        + "separable (depthwise 4x4 per channel, then a pointwise 1x1 mix: in*16 + in*out weights, about 16x fewer). "
+    public static let help = "Convolutions of the conv networks: standard (4×4 kernels, stride 2: in·out·16 weights a layer); "
+        + "dilated (3×3 taps two pixels apart: a 5×5 view with in·out·9 weights, 9/16 of standard); "
+        + "separable (a depthwise 4×4 filter per channel, then a pointwise 1×1 mix: in·16 + in·out weights, about 16 times fewer). "
         + "The fully connected layers are the same for every kind."
 
     /// A layer from `input` to `output` channels that halves even image sides (H → H/2).
