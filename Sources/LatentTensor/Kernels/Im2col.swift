@@ -1,34 +1,51 @@
 /// Geometry of a 2-D convolution window sliding over an image batch.
+///
+/// With dilation d the kernel's taps sit d pixels apart, so a k×k kernel
+/// spans d·(k−1)+1 pixels (PyTorch's `dilation`); d = 1 is the ordinary window.
+///
+/// ```swift
+/// let g = ConvGeometry(batch: 1, channels: 1, height: 7, width: 7, kernelHeight: 3, kernelWidth: 3,
+///                      stride: 1, padding: 0, dilation: 2)
+/// g.outputHeight   // (7 + 0 − 2·(3−1) − 1) / 1 + 1 = 3
+/// ```
 public struct ConvGeometry: Equatable, Sendable {
     public let batch, channels, height, width: Int
     public let kernelHeight, kernelWidth: Int
     public let stride, padding: Int
+    /// Spacing between the kernel's taps (1: adjacent pixels).
+    public let dilation: Int
 
     public init(batch: Int, channels: Int, height: Int, width: Int,
-                kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int) {
+                kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int, dilation: Int = 1) {
         self.batch = batch; self.channels = channels; self.height = height; self.width = width
         self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
-        self.stride = stride; self.padding = padding
+        self.stride = stride; self.padding = padding; self.dilation = dilation
     }
 
-    public var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
-    public var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    /// Pixels the kernel spans along the height: dilation·(kH − 1) + 1.
+    public var effectiveKernelHeight: Int { dilation * (kernelHeight - 1) + 1 }
+    /// Pixels the kernel spans along the width: dilation·(kW − 1) + 1.
+    public var effectiveKernelWidth: Int { dilation * (kernelWidth - 1) + 1 }
+    public var outputHeight: Int { (height + 2 * padding - effectiveKernelHeight) / stride + 1 }
+    public var outputWidth: Int { (width + 2 * padding - effectiveKernelWidth) / stride + 1 }
     /// Rows of the column matrix: one per (channel, kernel row, kernel column).
     public var patchSize: Int { channels * kernelHeight * kernelWidth }
     /// Columns of the column matrix: one per (image, output row, output column).
     public var columnCount: Int { batch * outputHeight * outputWidth }
 }
 
-/// For one kernel offset (ki, kj): the input-plane offset each output
+/// For one kernel tap (ki, kj): the input-plane offset each output
 /// position reads, or -1 where it falls in the padding. The same table serves
 /// every channel and image, so the copies below are flat gather/scatter loops.
+/// The tap sits dilation·ki rows and dilation·kj columns into the window.
 @inline(__always)
 func patchOffsets(_ g: ConvGeometry, _ ki: Int, _ kj: Int, into table: inout [Int32]) {
     let (ho, wo) = (g.outputHeight, g.outputWidth)
+    let (di, dj) = (ki * g.dilation, kj * g.dilation)
     for oh in 0..<ho {
-        let ih = oh * g.stride - g.padding + ki
+        let ih = oh * g.stride - g.padding + di
         for ow in 0..<wo {
-            let iw = ow * g.stride - g.padding + kj
+            let iw = ow * g.stride - g.padding + dj
             table[oh * wo + ow] = (ih >= 0 && ih < g.height && iw >= 0 && iw < g.width) ? Int32(ih * g.width + iw) : -1
         }
     }

@@ -2,18 +2,29 @@
 /// one GEMM per call for the whole batch.
 extension Tensor {
     /// Cross-correlation as PyTorch's `conv2d`: input [N, C, H, W], weight
-    /// [O, C, kH, kW], optional bias [O] → [N, O, Ho, Wo].
+    /// [O, C/groups, kH, kW], optional bias [O] → [N, O, Ho, Wo] with
+    /// Ho = (H + 2·padding − dilation·(kH − 1) − 1) / stride + 1 (and Wo alike).
+    ///
+    /// `dilation` spaces the kernel's taps that many pixels apart (a dilated or
+    /// "atrous" convolution: a wider view for the same weights). `groups` splits
+    /// the channels into that many independent convolutions, each from C/groups
+    /// inputs to O/groups outputs; groups = C is a depthwise convolution.
     ///
     /// ```swift
     /// let y = x.conv2d(weight: w, bias: b, stride: 2, padding: 1)
+    /// let d = x.conv2d(weight: w3, dilation: 2)                    // 3×3 taps over a 5×5 window
+    /// let dw = x.conv2d(weight: perChannel, groups: x.shape[1])    // weight [C, 1, k, k]
     /// ```
-    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == shape[1],
-                     "conv2d: input \(shape) does not fit weight \(weight.shape) (want [N, C, H, W] and [O, C, kH, kW])")
-        precondition(stride >= 1 && padding >= 0, "conv2d: stride must be ≥ 1 and padding ≥ 0")
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                       dilation: Int = 1, groups: Int = 1) -> Tensor {
+        precondition(rank == 4 && weight.rank == 4 && groups >= 1 && weight.shape[1] * groups == shape[1] && weight.shape[0] % groups == 0,
+                     "conv2d: input \(shape) does not fit weight \(weight.shape) with \(groups) group(s) (want [N, C, H, W] and [O, C/groups, kH, kW], O divisible by groups)")
+        precondition(stride >= 1 && padding >= 0 && dilation >= 1, "conv2d: stride and dilation must be ≥ 1 and padding ≥ 0")
         let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
-                             kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
-        precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: kernel \(weight.shape) larger than padded input \(shape)")
+                             kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding,
+                             dilation: dilation)
+        precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: kernel \(weight.shape) (dilation \(dilation)) larger than padded input \(shape)")
+        if groups > 1 { return groupedConv2d(weight: weight, bias: bias, geometry: g, groups: groups) }
         let outChannels = weight.shape[0]
         let plane = g.outputHeight * g.outputWidth
         let col = Tensor(uninitializedShape: [g.patchSize, g.columnCount])
@@ -44,28 +55,32 @@ extension Tensor {
     }
 
     /// Transposed convolution as PyTorch's `conv_transpose2d`: input
-    /// [N, Cin, H, W], weight [Cin, Cout, kH, kW], optional bias [Cout] →
-    /// [N, Cout, (H-1)·stride - 2·padding + kH + outputPadding, …].
+    /// [N, Cin, H, W], weight [Cin, Cout/groups, kH, kW], optional bias [Cout] →
+    /// [N, Cout, (H-1)·stride - 2·padding + dilation·(kH-1) + 1 + outputPadding, …].
+    /// It is the adjoint of `conv2d` with the same stride, padding, dilation and groups.
     ///
     /// ```swift
     /// // 7×7 → 14×14, as in a DCGAN generator
     /// let up = x.convTranspose2d(weight: w, stride: 2, padding: 1)
+    /// // 7×7 → 14×14 with 3×3 taps two pixels apart
+    /// let wide = x.convTranspose2d(weight: w3, stride: 2, padding: 2, outputPadding: 1, dilation: 2)
     /// ```
     public func convTranspose2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-                                outputPadding: Int = 0) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4 && weight.shape[0] == shape[1],
-                     "convTranspose2d: input \(shape) does not fit weight \(weight.shape) (want [N, Cin, H, W] and [Cin, Cout, kH, kW])")
-        precondition(stride >= 1 && padding >= 0 && outputPadding >= 0 && outputPadding < stride,
-                     "convTranspose2d: need stride ≥ 1, padding ≥ 0, 0 ≤ outputPadding < stride")
+                                outputPadding: Int = 0, dilation: Int = 1, groups: Int = 1) -> Tensor {
+        precondition(rank == 4 && weight.rank == 4 && groups >= 1 && weight.shape[0] == shape[1] && shape[1] % groups == 0,
+                     "convTranspose2d: input \(shape) does not fit weight \(weight.shape) with \(groups) group(s) (want [N, Cin, H, W] and [Cin, Cout/groups, kH, kW], Cin divisible by groups)")
+        precondition(stride >= 1 && dilation >= 1 && padding >= 0 && outputPadding >= 0 && (outputPadding < stride || outputPadding < dilation),
+                     "convTranspose2d: need stride ≥ 1, dilation ≥ 1, padding ≥ 0, 0 ≤ outputPadding < stride or dilation")
         let (n, cin, h, wdt) = (shape[0], shape[1], shape[2], shape[3])
-        let (cout, kh, kw) = (weight.shape[1], weight.shape[2], weight.shape[3])
-        let oh = (h - 1) * stride - 2 * padding + kh + outputPadding
-        let ow = (wdt - 1) * stride - 2 * padding + kw + outputPadding
+        let (cout, kh, kw) = (weight.shape[1] * groups, weight.shape[2], weight.shape[3])
+        let oh = (h - 1) * stride - 2 * padding + dilation * (kh - 1) + 1 + outputPadding
+        let ow = (wdt - 1) * stride - 2 * padding + dilation * (kw - 1) + 1 + outputPadding
         precondition(oh > 0 && ow > 0, "convTranspose2d: empty output for input \(shape)")
         // The output is the input of the matching forward convolution.
         let g = ConvGeometry(batch: n, channels: cout, height: oh, width: ow,
-                             kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
+                             kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding, dilation: dilation)
         precondition(g.outputHeight == h && g.outputWidth == wdt, "convTranspose2d: inconsistent geometry")
+        if groups > 1 { return groupedConvTranspose2d(weight: weight, bias: bias, geometry: g, groups: groups) }
         let plane = h * wdt
         let xT = Tensor(uninitializedShape: [cin, n * plane])
         swapLeadingAxes(storage.pointer, xT.storage.pointer, n, cin, inner: plane)

@@ -44,6 +44,7 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
 
     class func networks(_ options: GANOptions, context: ModelContext, rng: inout RandomGenerator) throws -> (Sequential, Sequential) {
         guard let hidden = options.hidden else { throw LatentError.invalidArgument("gan: the MLP networks need --hidden widths") }
+        guard options.conv == nil else { throw LatentError.invalidArgument("gan: the MLP networks have no --conv choice") }
         let d = context.pixelCount
         return (GANNetworks.mlpGenerator(latent: options.latent, hidden: hidden, outputs: d, rng: &rng),
                 GANNetworks.mlpDiscriminator(inputs: d, hidden: hidden.reversed(), rng: &rng))
@@ -164,6 +165,7 @@ public final class DCGANModel: GANModel {
         var o = GANOptions()
         o.latent = 64
         o.hidden = nil
+        o.conv = .standard
         return o
     }
     public override class var optionSpecs: [OptionSpec<GANOptions>] { GANOptions.specs(mlp: false) }
@@ -174,7 +176,7 @@ public final class DCGANModel: GANModel {
         guard shape.count == 3, shape[1] % 4 == 0, shape[2] % 4 == 0 else {
             throw LatentError.invalidArgument("dcgan needs image sides divisible by 4, got \(shape)")
         }
-        return (GANNetworks.dcganGenerator(latent: options.latent, imageShape: shape, rng: &rng),
-                GANNetworks.dcganDiscriminator(imageShape: shape, rng: &rng))
+        return (GANNetworks.dcganGenerator(latent: options.latent, imageShape: shape, conv: options.conv ?? .standard, rng: &rng),
+                GANNetworks.dcganDiscriminator(imageShape: shape, conv: options.conv ?? .standard, rng: &rng))
     }
 }

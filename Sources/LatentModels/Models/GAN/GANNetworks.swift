@@ -30,27 +30,35 @@ public enum GANNetworks {
     /// DCGAN generator for [C, H, W] images with H, W divisible by 4:
     /// Linear(z → 128·H/4·W/4), BN, ReLU, ConvT 128→64 k4s2p1, BN, ReLU, ConvT 64→C k4s2p1, Tanh;
     /// flattened to [N, C·H·W] at the end. Weights N(0, 0.02), BN scales N(1, 0.02).
-    public static func dcganGenerator(latent: Int, imageShape: [Int], rng: inout RandomGenerator) -> Sequential {
+    /// `conv` swaps each up-sampling convolution for its dilated or separable kind (`ConvolutionKind`).
+    ///
+    /// ```swift
+    /// let g = GANNetworks.dcganGenerator(latent: 64, imageShape: [1, 28, 28], conv: .separable, rng: &rng)
+    /// g(Tensor.zeros([8, 64])).shape   // [8, 784]
+    /// ```
+    public static func dcganGenerator(latent: Int, imageShape: [Int], conv: ConvolutionKind = .standard,
+                                      rng: inout RandomGenerator) -> Sequential {
         let (c, h, w) = (imageShape[0], imageShape[1], imageShape[2])
         let init0 = Initializer.normal(std: 0.02)
         let g = Sequential(Linear(latent, 128 * (h / 4) * (w / 4), initializer: init0, rng: &rng), Unflatten([128, h / 4, w / 4]),
                            BatchNorm(128), ReLU(),
-                           ConvTranspose2d(128, 64, kernelSize: 4, stride: 2, padding: 1, initializer: init0, rng: &rng),
+                           conv.upsampling(128, 64, initializer: init0, rng: &rng),
                            BatchNorm(64), ReLU(),
-                           ConvTranspose2d(64, c, kernelSize: 4, stride: 2, padding: 1, initializer: init0, rng: &rng),
+                           conv.upsampling(64, c, initializer: init0, rng: &rng),
                            Tanh(), Flatten())
         dcganBatchNormInit(g, rng: &rng)
         return g
     }
 
     /// DCGAN discriminator: Conv C→64 k4s2p1, LeakyReLU(0.2), Conv 64→128 k4s2p1, BN, LeakyReLU(0.2), Linear → 1.
-    /// Takes rows [N, C·H·W].
-    public static func dcganDiscriminator(imageShape: [Int], rng: inout RandomGenerator) -> Sequential {
+    /// Takes rows [N, C·H·W]. `conv` swaps each down-sampling convolution for its dilated or separable kind.
+    public static func dcganDiscriminator(imageShape: [Int], conv: ConvolutionKind = .standard,
+                                          rng: inout RandomGenerator) -> Sequential {
         let (c, h, w) = (imageShape[0], imageShape[1], imageShape[2])
         let init0 = Initializer.normal(std: 0.02)
         let d = Sequential(Unflatten(imageShape),
-                           Conv2d(c, 64, kernelSize: 4, stride: 2, padding: 1, initializer: init0, rng: &rng), LeakyReLU(0.2),
-                           Conv2d(64, 128, kernelSize: 4, stride: 2, padding: 1, initializer: init0, rng: &rng),
+                           conv.downsampling(c, 64, initializer: init0, rng: &rng), LeakyReLU(0.2),
+                           conv.downsampling(64, 128, initializer: init0, rng: &rng),
                            BatchNorm(128), LeakyReLU(0.2), Flatten(),
                            Linear(128 * (h / 4) * (w / 4), 1, initializer: init0, rng: &rng))
         dcganBatchNormInit(d, rng: &rng)

@@ -20,12 +20,16 @@ public struct GANOptions: FamilyOptions, Equatable {
     public var labelSmoothing: Float = 0
     /// Discriminator steps per generator step.
     public var discriminatorSteps = 1
+    /// The convolutions of the DCGAN networks (nil reads as `.standard`: configs written
+    /// before the option existed); always nil for the MLP networks.
+    public var conv: ConvolutionKind?
 
     public init() {}
 
     public static func specs(mlp: Bool) -> [OptionSpec<GANOptions>] {
         var specs: [OptionSpec<GANOptions>] = [.count("latent", \.latent, "Latent dimensions of the generator's noise.")]
-        if mlp { specs.append(.counts("hidden", \.hidden, "The generator's hidden widths, comma-separated (the discriminator mirrors them).")) }
+        specs.append(mlp ? .counts("hidden", \.hidden, "The generator's hidden widths, comma-separated (the discriminator mirrors them).")
+                         : .convolution(\.conv))
         return specs + [
             OptionSpec.number("lr", \.learningRate, "Learning rate (both networks unless --d-lr).", .positive).resumable(),
             OptionSpec.number("d-lr", \.discriminatorLearningRate, "The discriminator's learning rate (default: --lr).", .positive).resumable(),

@@ -15,15 +15,19 @@ public struct NetworkOptions: Codable, Sendable, Equatable {
     public var likelihood: Likelihood = .bernoulli
     /// Standard deviation of the fixed Gaussian likelihood (nil: 0.1); only `.gaussian` has one.
     public var gaussianStd: Float?
+    /// The convolutions of the convolutional body (nil there reads as `.standard`: configs
+    /// written before the option existed); always nil for the MLP body.
+    public var conv: ConvolutionKind?
 
     public static let defaultGaussianStd: Float = 0.1
 
     public init() {}
 
-    /// The options of the convolutional body (no hidden widths).
+    /// The options of the convolutional body (no hidden widths; standard convolutions).
     public static var convolutional: NetworkOptions {
         var n = NetworkOptions()
         n.hidden = nil
+        n.conv = .standard
         return n
     }
 
@@ -37,10 +41,10 @@ public struct NetworkOptions: Codable, Sendable, Equatable {
                           })
     }
 
-    /// `--latent`, `--hidden` (MLP bodies only), `--likelihood`, `--gaussian-std`.
+    /// `--latent`, `--hidden` (MLP bodies only), `--conv` (convolutional bodies only), `--likelihood`, `--gaussian-std`.
     public static func specs(mlp: Bool) -> [OptionSpec<NetworkOptions>] {
         var specs: [OptionSpec<NetworkOptions>] = [.count("latent", \.latent, "Latent dimensions.")]
-        if mlp { specs.append(hiddenSpec) }
+        specs.append(mlp ? hiddenSpec : .convolution(\.conv))
         specs.append(.choice("likelihood", \.likelihood,
                              "Decoder likelihood: bernoulli, gaussian (fixed --gaussian-std), gaussian-learned, categorical (256 levels)."))
         specs.append(OptionSpec.number("gaussian-std", \.gaussianStd, "Standard deviation of the fixed Gaussian likelihood (default \(defaultGaussianStd)).", .positive)

@@ -2,7 +2,8 @@ import LatentTensor
 import LatentNN
 
 /// The encoder of a VAE or autoencoder: an MLP or the convolutional stack of
-/// workload W6 (Conv 32 k4s2p1, Conv 64 k4s2p1, both ReLU), then a linear head
+/// workload W6 (Conv 32 k4s2p1, Conv 64 k4s2p1, both ReLU; `--conv` swaps the
+/// kind of convolution, see `ConvolutionKind`), then a linear head
 /// to `outputs` values (2·latent for a VAE: means and log-variances; latent for an AE).
 /// A conditional encoder appends the one-hot label to its input (MLP) or to its
 /// features (conv).
@@ -26,8 +27,8 @@ public final class Encoder: Module {
             head = Linear(width, outputs, rng: &rng)
         case .conv:
             let (c, h, w) = (a.imageShape[0], a.imageShape[1], a.imageShape[2])
-            body = Sequential(Conv2d(c, 32, kernelSize: 4, stride: 2, padding: 1, rng: &rng), ReLU(),
-                              Conv2d(32, 64, kernelSize: 4, stride: 2, padding: 1, rng: &rng), ReLU(), Flatten())
+            body = Sequential(a.convolution.downsampling(c, 32, rng: &rng), ReLU(),
+                              a.convolution.downsampling(32, 64, rng: &rng), ReLU(), Flatten())
             head = Linear(64 * (h / 4) * (w / 4) + classes, outputs, rng: &rng)
         }
         self.imageShape = a.imageShape
@@ -81,8 +82,8 @@ public final class Decoder: Module {
         case .conv:
             let (c, h, w) = (a.imageShape[0], a.imageShape[1], a.imageShape[2])
             network = Sequential(Linear(input, 64 * (h / 4) * (w / 4), rng: &rng), ReLU(), Unflatten([64, h / 4, w / 4]),
-                                 ConvTranspose2d(64, 32, kernelSize: 4, stride: 2, padding: 1, rng: &rng), ReLU(),
-                                 ConvTranspose2d(32, c * k, kernelSize: 4, stride: 2, padding: 1, rng: &rng))
+                                 a.convolution.upsampling(64, 32, rng: &rng), ReLU(),
+                                 a.convolution.upsampling(32, c * k, rng: &rng))
         }
         super.init()
     }

@@ -41,6 +41,8 @@ public struct VAEArchitecture: Codable, Sendable, Equatable {
     public var latent: Int
     /// Hidden widths of the MLP encoder (the decoder mirrors them).
     public var hidden: [Int]
+    /// The convolutions of the conv body (ignored by the MLP body).
+    public var convolution: ConvolutionKind
     public var likelihood: Likelihood
     public var gaussianStd: Float
     public var prior: PriorKind
@@ -50,12 +52,14 @@ public struct VAEArchitecture: Codable, Sendable, Equatable {
 
     public var pixelCount: Int { imageShape.reduce(1, *) }
 
-    public init(body: Body, imageShape: [Int], latent: Int, hidden: [Int] = [512, 256], likelihood: Likelihood = .bernoulli,
-                gaussianStd: Float = 0.1, prior: PriorKind = .standard, components: Int = 10, conditionalClasses: Int? = nil) {
+    public init(body: Body, imageShape: [Int], latent: Int, hidden: [Int] = [512, 256], convolution: ConvolutionKind = .standard,
+                likelihood: Likelihood = .bernoulli, gaussianStd: Float = 0.1, prior: PriorKind = .standard, components: Int = 10,
+                conditionalClasses: Int? = nil) {
         self.body = body
         self.imageShape = imageShape
         self.latent = latent
         self.hidden = hidden
+        self.convolution = convolution
         self.likelihood = likelihood
         self.gaussianStd = gaussianStd
         self.prior = prior
@@ -75,7 +79,9 @@ public struct VAEArchitecture: Codable, Sendable, Equatable {
         guard (body == .mlp) == (network.hidden != nil) else {
             throw LatentError.invalidArgument(body == .mlp ? "the MLP networks need --hidden widths" : "the convolutional networks have no --hidden widths")
         }
+        guard body == .conv || network.conv == nil else { throw LatentError.invalidArgument("the MLP networks have no --conv choice") }
         self.init(body: body, imageShape: context.imageShape, latent: network.latent, hidden: network.hidden ?? [],
+                  convolution: network.conv ?? .standard,
                   likelihood: network.likelihood, gaussianStd: network.gaussianStd ?? NetworkOptions.defaultGaussianStd,
                   prior: prior, components: components ?? VAEOptions.defaultComponents)
         if conditional {
