@@ -114,8 +114,8 @@ func fileExists(_ path: String) -> Bool {
         expectLatentError(["model 'ppca' does not support `inpaint` (rbm and dbm do)"]) { _ = try ppca.inpaint() }
         expectLatentError(["`sample --gibbs-steps` (rbm and dbm do)"]) { _ = try ppca.sample(SamplingOptions(gibbsSteps: [1])) }
         let gan = try fixture.untrained("gan")
-        expectLatentError(["model 'gan' does not support `latent-map` (vae, conv-vae, ae, conv-ae and ppca do)"]) { _ = try gan.latentMap() }
-        expectLatentError(["model 'gan' does not support `reconstruct`", "rbm and dbm do"]) { _ = try gan.reconstruct() }
+        expectLatentError(["model 'gan' does not support `latent-map` (vae, conv-vae, ae, conv-ae, ppca and avb do)"]) { _ = try gan.latentMap() }
+        expectLatentError(["model 'gan' does not support `reconstruct`", "rbm, dbm and avb do"]) { _ = try gan.reconstruct() }
     }
 
     // MARK: sampling
