@@ -150,14 +150,30 @@ struct LinearGaussian {
         #expect(looseMean > mean && looseMean.isFinite, "poor proposal: \(looseMean) vs exact \(mean)")
     }
 
-    @Test func aProposalIsMomentMatchedThenWidened() {
+    @Test func aProposalIsMomentMatched() {
         // q: z = 2 + 0.5 ε in one dimension (draws of a known Gaussian).
         var rng = RandomGenerator(seed: 3)
-        let fit = FittedProposal(draws: 20_000, widening: 1.5)
+        let fit = FittedProposal(draws: 20_000)
             .fit(Tensor([0, 0], shape: [2, 1]), draw: { xs, r in Tensor.normal([xs.shape[0], 1], mean: 2, std: 0.5, rng: &r) }, rng: &rng)
         #expect(fit.mean.shape == [2, 1] && fit.std.shape == [2, 1])
         for v in fit.mean.scalars { #expect(Swift.abs(v - 2) < 0.02) }
-        for v in fit.std.scalars { #expect(Swift.abs(v - 0.75) < 0.02) }
+        for v in fit.std.scalars { #expect(Swift.abs(v - 0.5) < 0.02) }
+    }
+
+    /// The mixture's density integrates to one: on a fine 1-D grid, Σ r(z) Δz ≈ 1, and with one component it is the Gaussian.
+    @Test func theWidenedMixtureIsADensity() {
+        let proposal = FittedProposal(widenings: [1, 2, 4])
+        let share = [1.0 / 3, 1.0 / 3, 1.0 / 3]
+        let sigma = 0.7, step = 0.001
+        var total = 0.0
+        for i in -30_000...30_000 {
+            let z = Double(i) * step
+            total += Foundation.exp(proposal.logMixture(z * z / (sigma * sigma), logScale: Foundation.log(sigma), l: 1, share: share)) * step
+        }
+        #expect(Swift.abs(total - 1) < 1e-3, "∫ r = \(total)")
+        let single = FittedProposal(widenings: [1]).logMixture(0.25, logScale: Foundation.log(sigma), l: 1, share: [1])
+        let gaussian = -0.125 - Foundation.log(sigma) - 0.5 * Foundation.log(2 * Double.pi)
+        #expect(Swift.abs(single - gaussian) < 1e-6)
     }
 
     /// 1-D latent, 2 pixels; q is the exact posterior of a linear-Gaussian model (Gaussian, known), p = N(0, 1).
