@@ -60,7 +60,7 @@ struct EvaluateCommand: ParsableCommand {
         if samplesWanted { return try evaluateSamples(run, model) }
         if representation { return try evaluateRepresentation(run, model) }
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
-                                 supportedBy: "VAE, AE, PPCA, RBM, DBM and classifiers")
+                                 isCapable: { $0 is any LikelihoodModel.Type })
         let result = try LikelihoodEvaluation.evaluate(run, model: scorer, options: .init(
             nllSamples: nllSamples, testLimit: testLimit, seed: seed, progress: !json))
         if json {
@@ -81,7 +81,7 @@ extension EvaluateCommand {
     /// log Z by AIS (and exactly when the model is small), then the test log-likelihood.
     func evaluateAIS(_ run: RunDirectory, _ model: any TrainableModel) throws {
         let energy = try require(model, (any PartitionFunctionModel).self, family: run.config.family, command: "evaluate --ais",
-                                 supportedBy: "RBM and DBM")
+                                 isCapable: { $0 is any PartitionFunctionModel.Type })
         let result = try AISEvaluation.evaluate(run, model: energy, options: .init(
             chains: aisChains, steps: aisSteps, trainLimit: limit, testLimit: testLimit, seed: seed, progress: !json))
         let e = result.estimate

@@ -8,7 +8,7 @@ extension EvaluateCommand {
     /// against that network's test split, with the real-vs-real floor from random halves of it.
     func evaluateSamples(_ run: RunDirectory, _ model: any TrainableModel) throws {
         let sampler = try require(model, (any SamplingModel).self, family: run.config.family, command: "evaluate --fid/--kid/--is/--pr",
-                                  supportedBy: "VAE, AE, PPCA, GAN, DCGAN, RBM and DBM")
+                                  isCapable: { $0 is any SamplingModel.Type })
         let featureRun = try SampleQualityEvaluation.featureRun(for: run, root: target.location.runs, named: features)
         let r = try SampleQualityEvaluation.evaluate(run, model: sampler, features: featureRun, options: .init(
             fid: fid, kid: kid, inceptionScore: inceptionScore, precisionRecall: precisionRecall, samples: samples,

@@ -112,10 +112,12 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// Casts a run's model to a capability, or fails with one line naming what the model can't do.
-func require<T>(_ model: any TrainableModel, _ type: T.Type, family: String, command: String, supportedBy: String) throws -> T {
+/// Casts a run's model to a capability, or fails with one line naming the
+/// families of `ModelRegistry` that have it (`isCapable` tells from a family's type).
+func require<T>(_ model: any TrainableModel, _ type: T.Type, family: String, command: String,
+                isCapable: (any TrainableModel.Type) -> Bool) throws -> T {
     guard let m = model as? T else {
-        throw CommandFailure("model '\(family)' does not support `\(command)` (\(supportedBy) do)")
+        throw CommandFailure("model '\(family)' does not support `\(command)` (\(ModelRegistry.names(where: isCapable)) do)")
     }
     return m
 }

@@ -101,8 +101,6 @@ extension TrainedRun {
     func capability<T>(_ command: String, _ cast: (any TrainableModel) -> T?,
                        _ isCapable: (any TrainableModel.Type) -> Bool) throws -> T {
         if let capable = cast(model) { return capable }
-        let names = ModelRegistry.families.filter(isCapable).map { $0.family }
-        let list = names.count > 1 ? names.dropLast().joined(separator: ", ") + " and " + names.last! : names.joined()
-        throw LatentError.invalidArgument("model '\(config.family)' does not support `\(command)` (\(list) do)")
+        throw LatentError.invalidArgument("model '\(config.family)' does not support `\(command)` (\(ModelRegistry.names(where: isCapable)) do)")
     }
 }

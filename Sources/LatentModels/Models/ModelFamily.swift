@@ -95,6 +95,16 @@ public enum ModelRegistry {
          GANModel.self, DCGANModel.self, ClassifierModel.self, M2Model.self, AVBModel.self]
     }
 
+    /// The families `isCapable` accepts, named as prose ("rbm and dbm"), for messages about a missing capability.
+    ///
+    /// ```swift
+    /// ModelRegistry.names { $0 is any PartitionFunctionModel.Type }   // "rbm and dbm"
+    /// ```
+    public static func names(where isCapable: (any TrainableModel.Type) -> Bool) -> String {
+        let names = families.filter(isCapable).map { $0.family }
+        return names.count > 1 ? names.dropLast().joined(separator: ", ") + " and " + names.last! : names.joined()
+    }
+
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {
             throw LatentError.invalidArgument("unknown model '\(name)'; available: \(families.map { $0.family }.joined(separator: ", "))")
