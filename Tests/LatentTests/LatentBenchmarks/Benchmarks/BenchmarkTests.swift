@@ -36,9 +36,10 @@ import Testing
         let result = GemmBenchmark.run(m: 8, k: 4, n: 2, trials: 3, minimumTrialSeconds: 0.001)
         #expect(result.shape.contains("8") && result.gflops.best >= result.gflops.median && result.gflops.median > 0)
     }
-    @Test func theRooflineCountsSixFLOPsPerWeightOfW1() {
+    @Test func theRooflineCountsSixFLOPsPerWeightOfW1() throws {
         // 784·512 + 512·256 + 256·40 (encoder) + 20·256 + 256·512 + 512·784 (decoder) = 1,080,320 weights.
-        #expect(VAETrainingBenchmark.trainingFlopsPerImage(body: .mlp) == 6 * 1_080_320)
+        let flops = try #require(VAETrainingBenchmark.trainingFlopsPerImage(body: .mlp))
+        #expect(flops == 6_481_920, "6 FLOPs per weight: \(flops)")
         #expect(VAETrainingBenchmark.trainingFlopsPerImage(body: .conv) == nil)
     }
 
