@@ -46,6 +46,18 @@ copy vae/plots/kl-per-dimension.svg kl-per-dimension.svg
 l robustness vae
 copy vae/plots/robustness.svg robustness.svg
 
+l anomaly vae --other fashion-mnist
+copy vae/plots/anomaly-neg_elbo.svg anomaly-mnist-vs-fashion.svg
+
+echo "== VAE against AVB of the same decoder"
+l sweep vae,avb --data "$data" --binarize dynamic --epochs 3 --hidden 256 --latent 8 --evaluate --nll-samples 100 \
+    --test-limit 500 --name sweep-avb
+copy sweep-avb/reconstructions.png vae-vs-avb-reconstructions.png
+
+echo "== Convolution kinds in a convolutional VAE"
+l sweep conv-vae --data "$data" --conv standard,dilated,separable --epochs 3 --name sweep-conv
+copy sweep-conv/sweep.svg conv-kinds-sweep.svg
+
 echo "== Denoising autoencoder"
 l train ae --data "$data" --noise gaussian:0.3 --epochs 10 --name dae
 l denoise dae --levels 0,0.1,0.2,0.3,0.5,0.7
