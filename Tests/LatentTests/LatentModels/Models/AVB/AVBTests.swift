@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Latent
+@testable import LatentModels
 
 /// A linear-Gaussian model, z ~ N(0, I_L), x = W z + b + σ n, whose marginal
 /// p(x) = N(b, W Wᵀ + σ² I) and posterior p(z|x) = N(Σ Wᵀ(x − b)/σ², Σ),
