@@ -31,6 +31,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "--representation: k of k-means (default: the number of classes with labels, 10 without).") var clusters: Int?
     @Option(help: "--representation: DBSCAN's radius (default: the knee of the sorted distances to each code's (min-points − 1)-th nearest neighbour).") var dbscanEps: Double?
     @Option(help: "--representation: DBSCAN's minimum points within eps (the code itself included) of a core point.") var dbscanMinPoints = 5
+    @Flag(help: "MIG (mutual information gap, 20 bins) of the codes against the known factors of a `latent data synth shapes` set, per-factor gaps, and images/latent-traversal.png (each latent dimension from -3 to 3).") var disentanglement = false
     @Option(help: "AIS: parallel chains.") var aisChains = 100
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
@@ -59,6 +60,7 @@ struct EvaluateCommand: ParsableCommand {
         if ais { return try evaluateAIS(run, model) }
         if samplesWanted { return try evaluateSamples(run, model) }
         if representation { return try evaluateRepresentation(run, model) }
+        if disentanglement { return try evaluateDisentanglement(run, model) }
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
                                  isCapable: { $0 is any LikelihoodModel.Type })
         let result = try LikelihoodEvaluation.evaluate(run, model: scorer, options: .init(

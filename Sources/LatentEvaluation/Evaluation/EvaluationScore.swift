@@ -17,6 +17,8 @@ public struct EvaluationScore: Codable, Sendable, Equatable {
         case representation
         /// AUROCs of telling the test images from another data set's (`latent anomaly`).
         case anomaly
+        /// MIG and its per-factor gaps against a synthetic set's known factors (`evaluate --disentanglement`).
+        case disentanglement
     }
 
     public var value: Double

@@ -15,6 +15,7 @@ import Testing
         "weight-decay": "0.001", "schedule": "linear", "pretrain-epochs": "2", "d-lr": "0.0004", "loss": "minimax",
         "label-smoothing": "0.1", "d-steps": "2", "betas": "0.5,0.99", "free-bits": "0.5", "labelled": "20", "classifier-weight": "2.5",
         "conv": "separable",
+        "gamma": "6.4", "d-hidden": "13,5",
     ]
     static let alternatives: [String: String] = ["hidden": "9"]
     /// Options that only act together with another setting.
