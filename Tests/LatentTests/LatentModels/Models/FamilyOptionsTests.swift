@@ -14,7 +14,10 @@ import Testing
         "momentum": "0.25", "clip-norm": "4.0", "noise": "mask:0.3", "sparsity": "0.01", "cd-k": "3", "pcd": "true",
         "weight-decay": "0.001", "schedule": "linear", "pretrain-epochs": "2", "d-lr": "0.0004", "loss": "minimax",
         "label-smoothing": "0.1", "d-steps": "2", "betas": "0.5,0.99", "free-bits": "0.5", "labelled": "20", "classifier-weight": "2.5",
+        "d-hidden": "9,7",
     ]
+    /// Values of an option whose choices differ between families (the AAE's --prior is gaussian|mixture).
+    static let familySamples: [String: [String: String]] = ["aae": ["prior": "mixture"]]
     static let alternatives: [String: String] = ["hidden": "9"]
     /// Options that only act together with another setting.
     static let prerequisites: [String: [String]] = [
@@ -29,7 +32,8 @@ import Testing
 
     @Test(arguments: ModelRegistry.families.map { $0.family })
     func everyFlagIsAppliedOrRefused(_ name: String) throws {
-        try ModelRegistry.family(name).walkOptions(Self.allNames, samples: Self.samples, alternatives: Self.alternatives,
+        try ModelRegistry.family(name).walkOptions(Self.allNames, samples: Self.samples.merging(Self.familySamples[name] ?? [:]) { $1 },
+                                                   alternatives: Self.alternatives,
                                                    prerequisites: Self.prerequisites)
     }
 }
