@@ -33,7 +33,7 @@ public final class AAEModel: TrainableModel, SamplingModel, ReconstructingModel,
         aae = try AdversarialAutoencoder(architecture, dataRange: context.pixelRange,
                                          prior: try CodePrior(options.prior, latent: architecture.latent),
                                          discriminatorHidden: options.discriminatorHidden, reconstruction: options.optimizer,
-                                         regularisationLearningRate: options.discriminatorLearningRate ?? options.optimizer.learningRate,
+                                         regularisationLearningRate: options.discriminatorLearningRate,
                                          rng: &rng)
     }
 
@@ -88,7 +88,7 @@ public final class AAEModel: TrainableModel, SamplingModel, ReconstructingModel,
     public func diagnose(epoch: Int, metrics: [String: Double], rng: inout RandomGenerator) -> [String] {
         var warnings: [String] = []
         if let code = metrics["d_code"], let prior = metrics["d_prior"], code < 0.05 && prior > 0.95 {
-            warnings.append(String(format: "the discriminator tells codes from prior samples almost always (mean D(z) %.3f on prior samples, %.3f on codes): the codes do not follow the prior yet (try a smaller --d-lr or more epochs)", prior, code))
+            warnings.append(String(format: "the discriminator tells codes from prior samples almost always (mean D(z) %.3f on prior samples, %.3f on codes): the codes do not follow the prior (a larger --d-lr imposes it faster, at some cost to reconstructions)", prior, code))
         }
         if let spread = metrics["val_code_std"] {
             let target = Double(aae.prior.meanMarginalStd)
