@@ -57,6 +57,7 @@ import Testing
         // No likelihood: one error line. FID in a classifier's feature space is recorded.
         let refused = try latent(["evaluate", "aae"], status: 1)
         #expect(refused.error.hasPrefix("Error: ") && refused.error.filter { $0 == "\n" }.count == 1, "\(refused.error)")
+        #expect(refused.error.contains("no likelihood") && refused.error.contains("--fid"), "the refusal says what to do instead: \(refused.error)")
         try latent(["train", "classifier", "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20", "--name", "features"])
         let scored = try latent(["evaluate", "aae", "--fid", "--samples", "40", "--features", "features", "--json"])
         #expect(json(scored.output)["fid"] is Double, "\(scored.output)")

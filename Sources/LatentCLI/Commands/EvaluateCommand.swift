@@ -61,6 +61,10 @@ struct EvaluateCommand: ParsableCommand {
         if samplesWanted { return try evaluateSamples(run, model) }
         if representation { return try evaluateRepresentation(run, model) }
         if disentanglement { return try evaluateDisentanglement(run, model) }
+        if !(model is any LikelihoodModel) && model is any SamplingModel {
+            throw CommandFailure("model '\(run.config.family)' has no likelihood to score (\(ModelRegistry.names { $0 is any LikelihoodModel.Type }) do); "
+                                 + "score its samples with --fid, --kid or --pr")
+        }
         let scorer = try require(model, (any LikelihoodModel).self, family: run.config.family, command: "evaluate",
                                  isCapable: { $0 is any LikelihoodModel.Type })
         let result = try LikelihoodEvaluation.evaluate(run, model: scorer, options: .init(
