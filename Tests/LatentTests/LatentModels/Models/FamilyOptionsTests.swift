@@ -15,11 +15,13 @@ import Testing
         "weight-decay": "0.001", "schedule": "linear", "pretrain-epochs": "2", "d-lr": "0.0004", "loss": "minimax",
         "label-smoothing": "0.1", "d-steps": "2", "betas": "0.5,0.99", "free-bits": "0.5", "labelled": "20", "classifier-weight": "2.5",
         "conv": "separable",
+        "variant": "infogan", "categorical": "4", "continuous": "3", "info-weight": "0.5",
     ]
     static let alternatives: [String: String] = ["hidden": "9"]
     /// Options that only act together with another setting.
     static let prerequisites: [String: [String]] = [
         "gaussian-std": ["--likelihood", "gaussian"], "components": ["--prior", "vamp"], "momentum": ["--optimizer", "sgd"],
+        "categorical": ["--variant", "infogan"], "continuous": ["--variant", "infogan"], "info-weight": ["--variant", "infogan"],
     ]
     /// Every option name of every family (and the loop's).
     static var allNames: [String] { Array(Set(ModelRegistry.families.flatMap { $0.settingNames })).sorted() }
