@@ -20,7 +20,7 @@ import Testing
         }
     }
 
-    static let cases = [Case(family: "gan", variant: "conditional"), Case(family: "dcgan", variant: "acgan"),
+    static let cases = [Case(family: "gan", variant: "conditional"), Case(family: "dcgan", variant: "conditional"), Case(family: "dcgan", variant: "acgan"),
                         Case(family: "gan", variant: "infogan"), Case(family: "dcgan", variant: "infogan")]
 
     @discardableResult

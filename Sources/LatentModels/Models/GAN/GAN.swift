@@ -140,12 +140,11 @@ public final class GAN {
     public func discriminate(_ x: Tensor, labels: [Int]) -> (logits: Tensor, auxiliary: Tensor?) {
         let c = conditioning
         if c.variant == .plain { return (discriminator(x), nil) }
-        if c.variant == .conditional && !c.labelAfterBody {
-            return (discriminator(Tensor.concatenate([x, Tensor.oneHot(labels, classes: c.classes)], axis: 1)), nil)
+        if c.variant == .conditional {
+            return (discriminator(Tensor.concatenate([x, c.labelInputs(labels)], axis: 1)), nil)
         }
         var h = x
         for layer in discriminator.layers.dropLast() { h = layer(h) }
-        if c.variant == .conditional { h = Tensor.concatenate([h, Tensor.oneHot(labels, classes: c.classes)], axis: 1) }
         return (discriminator.layers.last!(h), auxiliary.map { $0(h) })
     }
 

@@ -49,7 +49,7 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
             guard let k = context.classCount, k >= 2 else {
                 throw LatentError.invalidArgument("\(family) --variant \(variant.rawValue) trains on the classes, but these data have no labels (give labelled data, or --variant infogan)")
             }
-            return GANConditioning(variant: variant, classes: k, labelAfterBody: options.hidden == nil)
+            return GANConditioning(variant: variant, classes: k, labelPixels: options.hidden == nil ? context.imageShape.dropFirst().reduce(1, *) : 1)
         case .infogan:
             return GANConditioning(variant: .infogan, classes: options.categorical ?? GANOptions.defaultCategorical,
                                    continuous: options.continuous ?? GANOptions.defaultContinuous,
@@ -285,8 +285,7 @@ public final class DCGANModel: GANModel {
     }
     public override class var optionSpecs: [OptionSpec<GANOptions>] { GANOptions.specs(mlp: false) }
 
-    /// G takes z and the variant's codes; the conditional D takes the one-hot class beside its conv features,
-    /// before its last layer (broadcasting it as extra image channels would widen every filter of the first layer).
+    /// G takes z and the variant's codes; the conditional D takes the one-hot class as K extra input channels.
     override class func networks(_ options: GANOptions, context: ModelContext, conditioning: GANConditioning,
                                  rng: inout RandomGenerator) throws -> (Sequential, Sequential) {
         guard options.hidden == nil else { throw LatentError.invalidArgument("dcgan: the convolutional networks have no --hidden widths") }
@@ -294,8 +293,9 @@ public final class DCGANModel: GANModel {
         guard shape.count == 3, shape[1] % 4 == 0, shape[2] % 4 == 0 else {
             throw LatentError.invalidArgument("dcgan needs image sides divisible by 4, got \(shape)")
         }
-        let labelInputs = conditioning.variant == .conditional ? conditioning.classes : 0
+        var dShape = shape
+        if conditioning.variant == .conditional { dShape[0] += conditioning.classes }
         return (GANNetworks.dcganGenerator(latent: options.latent + conditioning.generatorCodes, imageShape: shape, conv: options.conv ?? .standard, rng: &rng),
-                GANNetworks.dcganDiscriminator(imageShape: shape, conv: options.conv ?? .standard, extraFeatures: labelInputs, rng: &rng))
+                GANNetworks.dcganDiscriminator(imageShape: dShape, conv: options.conv ?? .standard, rng: &rng))
     }
 }

@@ -52,8 +52,8 @@ public enum GANNetworks {
 
     /// DCGAN discriminator: Conv C→64 k4s2p1, LeakyReLU(0.2), Conv 64→128 k4s2p1, BN, LeakyReLU(0.2), Linear → 1.
     /// Takes rows [N, C·H·W]. `conv` swaps each down-sampling convolution for its dilated or separable kind.
-    /// `extraFeatures` widens the last layer's input (the conditional GAN's one-hot class beside the conv features).
-    public static func dcganDiscriminator(imageShape: [Int], conv: ConvolutionKind = .standard, extraFeatures: Int = 0,
+    /// The conditional GAN's D is this network for [C + K, H, W]: the one-hot class as K constant channels.
+    public static func dcganDiscriminator(imageShape: [Int], conv: ConvolutionKind = .standard,
                                           rng: inout RandomGenerator) -> Sequential {
         let (c, h, w) = (imageShape[0], imageShape[1], imageShape[2])
         let init0 = Initializer.normal(std: 0.02)
@@ -61,7 +61,7 @@ public enum GANNetworks {
                            conv.downsampling(c, 64, initializer: init0, rng: &rng), LeakyReLU(0.2),
                            conv.downsampling(64, 128, initializer: init0, rng: &rng),
                            BatchNorm(128), LeakyReLU(0.2), Flatten(),
-                           Linear(128 * (h / 4) * (w / 4) + extraFeatures, 1, initializer: init0, rng: &rng))
+                           Linear(128 * (h / 4) * (w / 4), 1, initializer: init0, rng: &rng))
         dcganBatchNormInit(d, rng: &rng)
         return d
     }

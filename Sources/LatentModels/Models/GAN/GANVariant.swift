@@ -6,7 +6,9 @@ import LatentTensor
 ///
 /// - `conditional` (Mirza & Osindero 2014): the one-hot class goes into G
 ///   (beside z) and into D — the MLP's D sees it beside the flattened image,
-///   the DCGAN's D beside the features of its conv stack, before its last layer.
+///   the DCGAN's D as K extra input channels, channel k all ones for class k
+///   (joined after the conv stack, before D's last linear layer, it could only
+///   shift the logit by a per-class constant and never judge image and class together).
 /// - `acgan` (Odena et al. 2017): G sees the class; D sees only the image and
 ///   has a K-way class head beside its real/fake logit. D minimises its BCE
 ///   plus the class cross-entropy on real and fake images; G minimises its
@@ -78,15 +80,27 @@ public struct GANConditioning: Sendable, Equatable {
     public var continuous = 0
     /// InfoGAN's λ.
     public var infoWeight: Float = 1
-    /// Conditional D: the one-hot class joins D's features before its last layer (DCGAN) instead of its input (MLP).
-    public var labelAfterBody = false
+    /// Conditional D: the pixels each class's one-hot entry is repeated over beside the image —
+    /// 1 for the MLP (K inputs beside the flattened image), H·W for the DCGAN (K constant channels).
+    public var labelPixels = 1
 
-    public init(variant: GANVariant = .plain, classes: Int = 0, continuous: Int = 0, infoWeight: Float = 1, labelAfterBody: Bool = false) {
+    public init(variant: GANVariant = .plain, classes: Int = 0, continuous: Int = 0, infoWeight: Float = 1, labelPixels: Int = 1) {
         self.variant = variant
         self.classes = classes
         self.continuous = continuous
         self.infoWeight = infoWeight
-        self.labelAfterBody = labelAfterBody
+        self.labelPixels = labelPixels
+    }
+
+    /// The conditional D's extra inputs for `labels`: [N, K·labelPixels], class k's block all ones.
+    public func labelInputs(_ labels: [Int]) -> Tensor {
+        var values = [Float](repeating: 0, count: labels.count * classes * labelPixels)
+        for (i, label) in labels.enumerated() {
+            precondition(label >= 0 && label < classes, "class \(label) outside 0..<\(classes)")
+            let start = (i * classes + label) * labelPixels
+            for p in start..<(start + labelPixels) { values[p] = 1 }
+        }
+        return Tensor(values, shape: [labels.count, classes * labelPixels])
     }
 
     /// Inputs of G beside z.
