@@ -17,7 +17,7 @@ struct LatentCommand: ParsableCommand {
         version: LatentVersion.string,   // `latent --version`; the same string every run records in config.json
         subcommands: [TrainCommand.self, ResumeCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
                       InterpolateCommand.self, DenoiseCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
-                      LatentHistogramsCommand.self, AnomalyCommand.self, RobustnessCommand.self,
+                      LatentHistogramsCommand.self, AnomalyCommand.self, RobustnessCommand.self, TraverseCommand.self,
                       SweepCommand.self, CompareCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
                       BenchCommand.self, DoctorCommand.self])
 

@@ -32,6 +32,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "--representation: DBSCAN's radius (default: the knee of the sorted distances to each code's (min-points − 1)-th nearest neighbour).") var dbscanEps: Double?
     @Option(help: "--representation: DBSCAN's minimum points within eps (the code itself included) of a core point.") var dbscanMinPoints = 5
     @Flag(help: "MIG (mutual information gap, 20 bins) of the codes against the known factors of a `latent data synth shapes` set, per-factor gaps, and images/latent-traversal.png (each latent dimension from -3 to 3).") var disentanglement = false
+    @Flag(help: "Conditional GAN, AC-GAN, conditional VAE: the classifier's accuracy on images generated for each class (per class and overall). InfoGAN: purity and adjusted Rand index of its categorical code against the classifier's classes. The classifier: --features, else the newest classifier on the same data.") var conditionalAccuracy = false
+    @Option(help: "--conditional-accuracy: images generated per class (or per value of the categorical code).") var perClass = 100
     @Option(help: "AIS: parallel chains.") var aisChains = 100
     @Option(help: "AIS: intermediate distributions (0: Salakhutdinov & Murray's 14,500-step schedule).") var aisSteps = 0
     @Flag(help: "Print JSON.") var json = false
@@ -43,6 +45,8 @@ struct EvaluateCommand: ParsableCommand {
         try Check.atLeast(testLimit, 1, "--test-limit", maximum: Int.max)
         try Check.atLeast(limit, 1, "--limit", maximum: Int.max)
         try Check.atLeast(samples, 10, "--samples", maximum: 1_000_000)
+        try Check.atLeast(perClass, 1, "--per-class", maximum: 100_000)
+        if perClass != 100 && !conditionalAccuracy { throw ValidationError("--per-class sets --conditional-accuracy's images; add --conditional-accuracy") }
         try Check.atLeast(aisChains, 2, "--ais-chains", maximum: 1_000_000)
         try Check.atLeast(aisSteps, 0, "--ais-steps")
         try Check.atLeast(clusters, 2, "--clusters", maximum: 100_000)
@@ -58,6 +62,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let (run, model) = try loadRun(target)
         if ais { return try evaluateAIS(run, model) }
+        if conditionalAccuracy { return try evaluateConditionalAccuracy(run, model) }
         if samplesWanted { return try evaluateSamples(run, model) }
         if representation { return try evaluateRepresentation(run, model) }
         if disentanglement { return try evaluateDisentanglement(run, model) }

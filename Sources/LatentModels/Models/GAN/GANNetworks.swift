@@ -52,6 +52,7 @@ public enum GANNetworks {
 
     /// DCGAN discriminator: Conv C→64 k4s2p1, LeakyReLU(0.2), Conv 64→128 k4s2p1, BN, LeakyReLU(0.2), Linear → 1.
     /// Takes rows [N, C·H·W]. `conv` swaps each down-sampling convolution for its dilated or separable kind.
+    /// The conditional GAN's D is this network for [C + K, H, W]: the one-hot class as K constant channels.
     public static func dcganDiscriminator(imageShape: [Int], conv: ConvolutionKind = .standard,
                                           rng: inout RandomGenerator) -> Sequential {
         let (c, h, w) = (imageShape[0], imageShape[1], imageShape[2])
@@ -63,6 +64,17 @@ public enum GANNetworks {
                            Linear(128 * (h / 4) * (w / 4), 1, initializer: init0, rng: &rng))
         dcganBatchNormInit(d, rng: &rng)
         return d
+    }
+
+    /// The auxiliary head on D's last hidden features (the input of its last layer): AC-GAN's K class
+    /// logits, or InfoGAN's Q (K categorical logits, then C means). One linear layer, so it shares all of
+    /// D's body; initialised like D's last layer (`dcgan`: N(0, 0.02)).
+    ///
+    /// ```swift
+    /// let q = GANNetworks.auxiliaryHead(features: 256, outputs: 12, convolutional: false, rng: &rng)
+    /// ```
+    public static func auxiliaryHead(features: Int, outputs: Int, convolutional: Bool, rng: inout RandomGenerator) -> Sequential {
+        Sequential(convolutional ? Linear(features, outputs, initializer: .normal(std: 0.02), rng: &rng) : Linear(features, outputs, rng: &rng))
     }
 
     static func dcganBatchNormInit(_ net: Sequential, rng: inout RandomGenerator) {

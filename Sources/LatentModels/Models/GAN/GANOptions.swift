@@ -6,6 +6,7 @@
 /// o.latent = 10
 /// o.labelSmoothing = 0.1
 /// o.discriminatorLearningRate = 2e-4
+/// o.variant = .acgan                    // nil (configs from before variants) reads as .plain
 /// ```
 public struct GANOptions: FamilyOptions, Equatable {
     public var latent = 20
@@ -23,6 +24,20 @@ public struct GANOptions: FamilyOptions, Equatable {
     /// The convolutions of the DCGAN networks (nil reads as `.standard`: configs written
     /// before the option existed); always nil for the MLP networks.
     public var conv: ConvolutionKind?
+    /// Which GAN (`GANVariant`); nil reads as `.plain` (configs written before the option existed).
+    public var variant: GANVariant?
+    /// InfoGAN: values of the categorical code (nil: 10); unset for the other variants.
+    public var categorical: Int?
+    /// InfoGAN: continuous codes (nil: 2); unset for the other variants.
+    public var continuous: Int?
+    /// InfoGAN: λ, the weight of the mutual-information term (nil: 1); unset for the other variants.
+    public var infoWeight: Float?
+
+    public static let defaultCategorical = 10, defaultContinuous = 2
+    public static let defaultInfoWeight: Float = 1
+
+    /// The variant, `.plain` when unset.
+    public var chosenVariant: GANVariant { variant ?? .plain }
 
     public init() {}
 
@@ -36,6 +51,27 @@ public struct GANOptions: FamilyOptions, Equatable {
             .choice("loss", \.loss, "Generator loss: non-saturating, or minimax."),
             .number("label-smoothing", \.labelSmoothing, "One-sided label smoothing (real label 1 − s).", .from(0, below: 0.5)),
             .count("d-steps", \.discriminatorSteps, "Discriminator steps per generator step."),
+            variantSpec,
+            OptionSpec.count("categorical", \.categorical, "InfoGAN: values of the categorical code (default \(defaultCategorical)).", min: 2, max: 1_000)
+                .only(when: infoGANOnly),
+            OptionSpec.count("continuous", \.continuous, "InfoGAN: continuous codes, each uniform on [−1, 1] (default \(defaultContinuous); 0: none).", min: 0, max: 1_000)
+                .only(when: infoGANOnly),
+            OptionSpec.number("info-weight", \.infoWeight, "InfoGAN: λ, the weight of the mutual-information term in both losses (default \(Int(defaultInfoWeight))).", .positive)
+                .only(when: infoGANOnly),
         ]
+    }
+
+    static func infoGANOnly(_ o: GANOptions) -> String? { o.chosenVariant == .infogan ? nil : "--variant infogan" }
+
+    /// `--variant`: stored even when plain is given, read as plain when unset.
+    static var variantSpec: OptionSpec<GANOptions> {
+        let choice = OptionSpec<GANVariant>.choice("variant", \.self, GANVariant.help)
+        return OptionSpec(name: "variant", valueName: choice.valueName, help: "Which GAN: " + GANVariant.help,
+                          read: { $0.chosenVariant.rawValue },
+                          write: { options, text in
+                              var v = GANVariant.plain
+                              try choice.write(&v, text)
+                              options.variant = v
+                          })
     }
 }

@@ -16,6 +16,7 @@ import Testing
         "label-smoothing": "0.1", "d-steps": "2", "betas": "0.5,0.99", "free-bits": "0.5", "labelled": "20", "classifier-weight": "2.5",
         "conv": "separable",
         "gamma": "6.4", "d-hidden": "13,5",
+        "variant": "infogan", "categorical": "4", "continuous": "3", "info-weight": "0.5",
     ]
     /// Values of an option whose choices differ between families (the AAE's --prior is gaussian|mixture).
     static let familySamples: [String: [String: String]] = ["aae": ["prior": "mixture"]]
@@ -23,6 +24,7 @@ import Testing
     /// Options that only act together with another setting.
     static let prerequisites: [String: [String]] = [
         "gaussian-std": ["--likelihood", "gaussian"], "components": ["--prior", "vamp"], "momentum": ["--optimizer", "sgd"],
+        "categorical": ["--variant", "infogan"], "continuous": ["--variant", "infogan"], "info-weight": ["--variant", "infogan"],
     ]
     /// Every option name of every family (and the loop's).
     static var allNames: [String] { Array(Set(ModelRegistry.families.flatMap { $0.settingNames })).sorted() }

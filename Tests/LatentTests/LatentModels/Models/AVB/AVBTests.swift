@@ -144,11 +144,12 @@ struct LinearGaussian {
         let metrics = Dictionary(uniqueKeysWithValues: model.likelihoodMetrics(x, labels: Array(repeating: 0, count: 16), nllSamples: 2_000, rng: &rng))
         let mean = exact.reduce(0, +) / 16
         #expect(Swift.abs(metrics["is_nll"]! - mean) < 0.02, "\(metrics)")
-        // A proposal fitted to a poor q (an untrained encoder) still gives an upper bound close to the truth with many samples.
+        // A proposal fitted to a poor q (an untrained encoder).
         let poor = try m.model(exactEncoder: false)
         let loose = poor.avb.importanceSampledNLL(x, samples: 4_000, rng: &rng)
         let looseMean = loose.reduce(0, +) / 16
-        #expect(looseMean > mean && looseMean.isFinite, "poor proposal: \(looseMean) vs exact \(mean)")
+        // The widened mixture keeps the estimate close even when q is far from the posterior.
+        #expect(looseMean.isFinite && Swift.abs(looseMean - mean) < 0.1, "poor proposal: \(looseMean) vs exact \(mean)")
     }
 
     @Test func aProposalIsMomentMatched() {
