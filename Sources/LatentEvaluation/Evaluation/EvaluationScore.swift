@@ -19,6 +19,8 @@ public struct EvaluationScore: Codable, Sendable, Equatable {
         case anomaly
         /// MIG and its per-factor gaps against a synthetic set's known factors (`evaluate --disentanglement`).
         case disentanglement
+        /// A classifier's accuracy on images generated per class; an InfoGAN code's purity (`evaluate --conditional-accuracy`).
+        case conditional
     }
 
     public var value: Double
