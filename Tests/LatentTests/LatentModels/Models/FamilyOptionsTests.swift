@@ -14,6 +14,7 @@ import Testing
         "momentum": "0.25", "clip-norm": "4.0", "noise": "mask:0.3", "sparsity": "0.01", "cd-k": "3", "pcd": "true",
         "weight-decay": "0.001", "schedule": "linear", "pretrain-epochs": "2", "d-lr": "0.0004", "loss": "minimax",
         "label-smoothing": "0.1", "d-steps": "2", "betas": "0.5,0.99", "free-bits": "0.5", "labelled": "20", "classifier-weight": "2.5",
+        "iw-samples": "5", "tc-weight": "4.0",
     ]
     static let alternatives: [String: String] = ["hidden": "9"]
     /// Options that only act together with another setting.
