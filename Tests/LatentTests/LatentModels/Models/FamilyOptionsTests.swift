@@ -17,6 +17,7 @@ import Testing
         "conv": "separable",
         "gamma": "6.4", "d-hidden": "13,5",
         "variant": "infogan", "categorical": "4", "continuous": "3", "info-weight": "0.5",
+        "iw-samples": "5", "tc-weight": "4.0",
     ]
     /// Values of an option whose choices differ between families (the AAE's --prior is gaussian|mixture).
     static let familySamples: [String: [String: String]] = ["aae": ["prior": "mixture"]]
