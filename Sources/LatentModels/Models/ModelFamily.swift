@@ -90,7 +90,8 @@ public protocol LatentSpaceModel: TrainableModel {
 
 /// Every family `latent train` knows, by name.
 public enum ModelRegistry {
-    public static var families: [any TrainableModel.Type] { [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self, GANModel.self, DCGANModel.self, ClassifierModel.self] }
+    public static var families: [any TrainableModel.Type] { [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self, GANModel.self, DCGANModel.self, ClassifierModel.self,
+                                                                   DDPMModel.self] }
 
     public static func family(_ name: String) throws -> any TrainableModel.Type {
         guard let f = families.first(where: { $0.family == name }) else {

@@ -14,6 +14,8 @@ import Testing
         "momentum": "0.25", "clip-norm": "4.0", "noise": "mask:0.3", "sparsity": "0.01", "cd-k": "3", "pcd": "true",
         "weight-decay": "0.001", "schedule": "linear", "pretrain-epochs": "2", "d-lr": "0.0004", "loss": "minimax",
         "label-smoothing": "0.1", "d-steps": "2", "betas": "0.5,0.99",
+        "noise-schedule": "cosine", "timesteps": "20", "channels": "8", "channel-mults": "1,2", "res-blocks": "2", "attention": "false",
+        "ema-decay": "0.99", "sample-steps": "7",
     ]
     static let alternatives: [String: String] = ["hidden": "9"]
     /// Options that only act together with another setting.
