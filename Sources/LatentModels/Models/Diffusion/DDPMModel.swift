@@ -133,14 +133,14 @@ public final class DDPMModel: TrainableModel, StepSamplingModel, LikelihoodModel
         }
         let length = steps ?? options.timesteps
         let progress = LatentOutput.Progress(steps == nil ? "sampling (ancestral, \(length) steps)" : "sampling (DDIM, \(length) steps)",
-                                total: length * ((count + diffusion.chunk - 1) / diffusion.chunk), unit: "step")
+                                total: length * count, unit: "img-step")
         progress.quiet = !showProgress
         defer { progress.finish() }
         return draw(count, steps: steps, progress: progress, rng: &rng)
     }
 
     func draw(_ count: Int, steps: Int?, progress: LatentOutput.Progress?, rng: inout RandomGenerator) -> Tensor {
-        // Chunk by chunk, so the progress bar's rate is one chunk's steps.
+        // Chunk by chunk; the bar counts one image through one step as one unit, so its rate and ETA are exact.
         let parts = stride(from: 0, to: count, by: diffusion.chunk).map { start -> Tensor in
             let n = Swift.min(diffusion.chunk, count - start)
             return steps.map { diffusion.sampleDDIM(sampler, count: n, steps: $0, rng: &rng, progress: progress) }

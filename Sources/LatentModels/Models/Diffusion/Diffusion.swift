@@ -70,14 +70,14 @@ public struct Diffusion: Sendable {
     }
 
     /// The ancestral chain x_T ~ N(0, I) → x_0 with x_{t−1} = μ_θ(x_t, t) + √β̃_t z (z = 0 at the last step):
-    /// T network calls per image. `progress` advances by one per step.
+    /// T network calls per image. `progress` advances by `count` per step.
     public func sampleAncestral(_ net: UNet, count: Int, rng: inout RandomGenerator, progress: LatentOutput.Progress? = nil) -> Tensor {
         withoutGradient {
             var x = Tensor.normal([count, pixelCount], rng: &rng)
             for i in stride(from: schedule.timesteps - 1, through: 0, by: -1) {
                 let mean = inChunks(x) { modelMean(net, $0, steps: Array(repeating: i, count: $0.shape[0])).mean }
                 x = i > 0 ? mean + Tensor.normal(x.shape, rng: &rng) * Float(schedule.posteriorVariance[i].squareRoot()) : mean
-                progress?.advance(status: "step \(schedule.timesteps - i)/\(schedule.timesteps)")
+                progress?.advance(by: count, status: "step \(schedule.timesteps - i)/\(schedule.timesteps)")
             }
             return x
         }
@@ -102,7 +102,7 @@ public struct Diffusion: Sendable {
                     return x0 * Float(previous.squareRoot()) + noise * Float(direction)
                 }
                 if sigma > 0 { x = x + Tensor.normal(x.shape, rng: &rng) * Float(sigma) }
-                progress?.advance(status: "step \(taus.count - k)/\(taus.count)")
+                progress?.advance(by: count, status: "step \(taus.count - k)/\(taus.count)")
             }
             return x
         }
