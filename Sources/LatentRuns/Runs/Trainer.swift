@@ -213,12 +213,22 @@ public struct Trainer {
         return "The checkpoint of \(position) is kept in \(run.lastCheckpoint)."
     }
 
+    /// The last per-epoch sample grid, reused for the final one (a diffusion model's grid costs minutes).
+    private var lastSamples: (epoch: Int, images: Tensor)?
+
     /// Samples from a fixed set of random draws (comparable across epochs) and, at the end, reconstructions.
     func writeImages(epoch: Int?) throws {
         let shape = data.imageShape
         if let sampler = model as? any SamplingModel {
-            var fixed = RandomGenerator(seed: run.config.training.seed ^ 0x5EED)
-            let samples = displayRange(sampler.sample(100, rng: &fixed)).reshaped([100] + shape)
+            // The final grid is the last epoch's when that was just drawn: the same fixed draws, the same model.
+            let samples: Tensor
+            if epoch == nil, let last = lastSamples, last.epoch == options.epochs {
+                samples = last.images
+            } else {
+                var fixed = RandomGenerator(seed: run.config.training.seed ^ 0x5EED)
+                samples = displayRange(sampler.sample(100, rng: &fixed)).reshaped([100] + shape)
+                if let epoch { lastSamples = (epoch, samples) }
+            }
             let file = epoch.map { String(format: "samples-epoch-%03d.png", $0) } ?? "samples.png"
             try ImageGrid(images: samples, columns: 10).render().write(to: run.image(file))
             if epoch == nil, data.test.count > 0 {
