@@ -5,7 +5,7 @@ import Latent
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Score a trained model on the test split (nats per image).",
+        abstract: "Score a trained model on the test split (likelihoods in nats per image).",
         discussion: """
         Every score is saved in the run's evaluation.json with the split and the number of images it used; \
         the scores of one evaluation (−ELBO and IS-NLL, FID and its floor) always share their images.
@@ -14,7 +14,7 @@ struct EvaluateCommand: ParsableCommand {
         """)
 
     @OptionGroup var target: RunArgument
-    @Option(help: "Importance samples per image for the NLL (0: skip).") var nllSamples = 0
+    @Option(help: "Importance samples per image for the NLL (0: skip); for ddpm, the timesteps per image of its bound's importance-sampled sum (0: its default, 50).") var nllSamples = 0
     @Option(help: "Score at most N test images: a fixed random subset, the same for every run (default: all; --representation: 2,000).") var testLimit: Int?
     @Option(help: "--representation and --ais: use at most N training images (the probe's training set, the AIS base rates).") var limit: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 2
@@ -80,7 +80,7 @@ struct EvaluateCommand: ParsableCommand {
             for m in result.metrics { record[m.name] = m.value }
             return writeJSON(record)
         }
-        print("\(run.name) on \(result.images) test images, every metric on the same images (nats per image):")
+        print("\(run.name) on \(result.images) test images, every metric on the same images (likelihood terms in nats per image; bits_per_dim per pixel):")
         for m in result.metrics { print("  " + m.name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", m.value)) }
     }
 }

@@ -27,9 +27,11 @@ public struct SamplingOptions: Sendable {
     /// Draw the pixels x ~ p(x | z) from the model's likelihood instead of showing
     /// the mean image E[x | z] (`PixelDrawingModel`; files end in -drawn).
     public var draw = false
+    /// Diffusion models: DDIM steps instead of the full ancestral chain (nil: the full chain; `StepSamplingModel`).
+    public var steps: Int?
 
     public init(count: Int = 100, seed: UInt64 = 1, classLabel: Int? = nil, gibbsSteps: [Int] = [], fromData: Bool = false,
-                besideReal: Bool = false, draw: Bool = false) {
+                besideReal: Bool = false, draw: Bool = false, steps: Int? = nil) {
         self.count = count
         self.seed = seed
         self.classLabel = classLabel
@@ -37,6 +39,7 @@ public struct SamplingOptions: Sendable {
         self.fromData = fromData
         self.besideReal = besideReal
         self.draw = draw
+        self.steps = steps
     }
 }
 
@@ -111,6 +114,10 @@ extension TrainedRun {
             return Samples(directory: directory, grids: try gibbsGrids(options))
         }
         var rng = RandomGenerator(seed: options.seed)
+        let stepper = sampler as? any StepSamplingModel
+        if options.steps != nil && stepper == nil {
+            throw LatentError.invalidArgument("--steps needs a diffusion model (ddpm); \(directory.config.family) samples in one pass")
+        }
         let drawn: Tensor
         let drawer = options.draw ? try pixelDrawer("sample") : nil
         if let chosen = options.classLabel {
@@ -124,9 +131,12 @@ extension TrainedRun {
             drawn = try drawer.map { try $0.drawSamples(options.count, classes: labels, rng: &rng) }
                 ?? conditional.sample(options.count, classes: labels, rng: &rng)
         } else {
-            drawn = try drawer.map { try $0.drawSamples(options.count, classes: nil, rng: &rng) } ?? sampler.sample(options.count, rng: &rng)
+            drawn = try drawer.map { try $0.drawSamples(options.count, classes: nil, rng: &rng) }
+                ?? stepper.map { try $0.sample(options.count, steps: options.steps, showProgress: true, rng: &rng) }
+                ?? sampler.sample(options.count, rng: &rng)
         }
         let file = (options.classLabel.map { "sample-\(options.count)-class\($0)" } ?? "sample-\(options.count)")
+            + (options.steps.map { "-ddim\($0)" } ?? "")
             + (options.draw ? "-drawn" : "") + (options.besideReal ? "-beside-real.png" : ".png")
         let real = options.besideReal ? pictures(try testImages(limit: options.count).images) : nil
         return Samples(directory: directory, grids: [SampleGrid(images: pictures(options.draw ? clippedToData(drawn) : drawn), title: nil,

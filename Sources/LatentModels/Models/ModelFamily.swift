@@ -92,7 +92,7 @@ public protocol LatentSpaceModel: TrainableModel {
 public enum ModelRegistry {
     public static var families: [any TrainableModel.Type] {
         [VAEModel.self, ConvVAEModel.self, AutoencoderModel.self, ConvAutoencoderModel.self, PPCAModel.self, RBMModel.self, DBMModel.self,
-         GANModel.self, DCGANModel.self, ClassifierModel.self, M2Model.self, AVBModel.self, FactorVAEModel.self, AAEModel.self]
+         GANModel.self, DCGANModel.self, ClassifierModel.self, M2Model.self, AVBModel.self, FactorVAEModel.self, AAEModel.self, DDPMModel.self]
     }
 
     /// The families `isCapable` accepts, named as prose ("rbm and dbm"), for messages about a missing capability.

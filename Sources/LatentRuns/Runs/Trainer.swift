@@ -77,6 +77,7 @@ public struct Trainer {
         let factor = Double(options.divergenceFactor ?? TrainingOptions.defaultDivergenceFactor)
         var lossScale = self.lossScale
         var lastRecord = self.lastRecord
+        var lastGrid: (epoch: Int, samples: Tensor?)?
         var savedAt: (epoch: Int, steps: Int)? = FileManager.default.fileExists(atPath: run.lastCheckpoint)
             ? (startEpoch, resumeProgress?.steps ?? 0) : nil
         if startEpoch == 0 && resumeProgress == nil, let pre = model as? any PretrainingModel { try pre.pretrain(data, rng: &rng) }
@@ -165,14 +166,14 @@ public struct Trainer {
             try run.metrics.append(record)
             progress.finish(status: Trainer.epochStatus(record, trainingKey: order.first, primary: type(of: model).primaryMetric, charts: model.charts))
             let every = options.imageEvery
-            if epoch == options.epochs || (every > 0 && epoch % every == 0) { try writeImages(epoch: epoch) }
+            if epoch == options.epochs || (every > 0 && epoch % every == 0) { lastGrid = (epoch, try writeImages(epoch: epoch)) }
             try writePlots()
             try RunReport.write(run)
             if let signal = stopRequested(), epoch < options.epochs {
                 throw TrainingInterrupted(signal: signal, description: "\(run.name): stopped by signal \(signal) after epoch \(epoch); checkpoint saved in \(run.lastCheckpoint). Continue with `latent train --resume \(run.name)`.")
             }
         }
-        try writeImages(epoch: nil)
+        try writeImages(epoch: nil, reusing: lastGrid?.epoch == options.epochs ? lastGrid?.samples : nil)
         try RunReport.write(run)
     }
 
@@ -214,11 +215,21 @@ public struct Trainer {
     }
 
     /// Samples from a fixed set of random draws (comparable across epochs) and, at the end, reconstructions.
-    func writeImages(epoch: Int?) throws {
+    /// `reusing` is a grid just drawn from the same draws by the same model (the last epoch's), so the final
+    /// grid need not be sampled again (a diffusion model's costs minutes). Returns the sample grid drawn.
+    @discardableResult
+    func writeImages(epoch: Int?, reusing: Tensor? = nil) throws -> Tensor? {
+        var drawn: Tensor?
         let shape = data.imageShape
         if let sampler = model as? any SamplingModel {
-            var fixed = RandomGenerator(seed: run.config.training.seed ^ 0x5EED)
-            let samples = displayRange(sampler.sample(100, rng: &fixed)).reshaped([100] + shape)
+            let samples: Tensor
+            if let reusing {
+                samples = reusing
+            } else {
+                var fixed = RandomGenerator(seed: run.config.training.seed ^ 0x5EED)
+                samples = displayRange(sampler.sample(100, rng: &fixed)).reshaped([100] + shape)
+            }
+            drawn = samples
             let file = epoch.map { String(format: "samples-epoch-%03d.png", $0) } ?? "samples.png"
             try ImageGrid(images: samples, columns: 10).render().write(to: run.image(file))
             if epoch == nil, data.test.count > 0 {
@@ -238,6 +249,7 @@ public struct Trainer {
                                      captions: ["real", "reconstructed"], columns: 4, scale: 2)
                 .write(to: run.image("reconstructions.png"))
         }
+        return drawn
     }
 
     /// Data in [-1, 1] is shown mapped to [0, 1].

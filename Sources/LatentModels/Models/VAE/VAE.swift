@@ -64,6 +64,13 @@ public final class VAE: Module {
     /// there (`freeBitsKL`); `loss` is always the true negative ELBO.
     public func negativeELBO(_ x: Tensor, classes: [Int]? = nil, beta: Float = 1, freeBits: Float? = nil, rng: inout RandomGenerator)
         -> (objective: Tensor, loss: Tensor, reconstruction: Tensor, kl: Tensor) {
+        let t = elboTerms(x, classes: classes, beta: beta, freeBits: freeBits, rng: &rng)
+        return (t.objective, t.loss, t.reconstruction, t.kl)
+    }
+
+    /// `negativeELBO` with the draw z and the posterior it came from, for terms computed on the same draw (β-TCVAE).
+    func elboTerms(_ x: Tensor, classes: [Int]?, beta: Float, freeBits: Float?, rng: inout RandomGenerator)
+        -> (objective: Tensor, loss: Tensor, reconstruction: Tensor, kl: Tensor, z: Tensor, mean: Tensor, logVariance: Tensor) {
         let n = Float(x.shape[0])
         let (mean, logVariance) = encode(x, classes: classes)
         let (z, noise) = DiagonalGaussian.sample(mean: mean, logVariance: logVariance, rng: &rng)
@@ -84,7 +91,7 @@ public final class VAE: Module {
         } else {
             objective = beta == 1 ? loss : reconstruction + kl * beta
         }
-        return (objective, loss, reconstruction, kl)
+        return (objective, loss, reconstruction, kl, z, mean, logVariance)
     }
 
     /// KL(q(z_d|x) ‖ N(0, 1)) of every row and dimension: [N, L].

@@ -5,7 +5,9 @@ import LatentData
 import LatentOutput
 
 /// The `vae` and `conv-vae` families: a `VAE` with its optimizer, β-weighted
-/// KL with optional linear warm-up and free bits, and everything the commands
+/// KL with optional linear warm-up and free bits, the IWAE objective
+/// (`--iw-samples`, `VAE+ImportanceWeighted.swift`) and the β-TCVAE one
+/// (`--tc-weight`, `VAE+TotalCorrelation.swift`), and everything the commands
 /// ask of it. Each validation also measures posterior collapse
 /// (`PosteriorCollapse`): `val_active_units` per epoch, a progress warning when
 /// some dimensions are inactive and plots/kl-per-dimension.svg.
@@ -13,7 +15,7 @@ import LatentOutput
 public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, LatentSpaceModel,
                        LikelihoodModel, FilterModel, ConditionalSamplingModel, DiagnosingModel, FigureSource {
     public class var family: String { "vae" }
-    public class var summary: String { "Variational autoencoder with MLP encoder and decoder; three priors, four likelihoods, β, warm-up and free bits, conditional form." }
+    public class var summary: String { "Variational autoencoder with MLP encoder and decoder; three priors, four likelihoods, β, warm-up and free bits, IWAE and β-TCVAE objectives, conditional form." }
     public class var defaultOptions: VAEOptions { VAEOptions() }
     public class var optionSpecs: [OptionSpec<VAEOptions>] { VAEOptions.specs(mlp: true) }
     class var body: VAEArchitecture.Body { .mlp }
@@ -58,20 +60,79 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
         warmupEpochs == 0 ? beta : beta * Swift.min(1, Float(epoch) / Float(warmupEpochs))
     }
 
+    /// K of the importance-weighted bound (1: the ELBO).
+    public var importanceSamples: Int { options.iwSamples ?? 1 }
+
     public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
+        let classes = classesIfConditional(labels)
+        if importanceSamples > 1 {
+            let t = vae.negativeIWAEBound(batch, classes: classes, samples: importanceSamples, rng: &rng)
+            step(t.loss)
+            return [("loss", Double(t.loss.item)), ("neg_elbo", Double(t.negativeELBO.item)),
+                    ("reconstruction", Double(t.reconstruction.item)), ("kl", Double(t.kl.item))]
+        }
         let weight = klWeight(epoch: epoch)
-        let terms = vae.negativeELBO(batch, classes: classesIfConditional(labels), beta: weight, freeBits: options.freeBits, rng: &rng)
-        optimizer.zeroGrad()
-        terms.objective.backward()
-        options.optimizer.clip(optimizer.parameters)
-        optimizer.step()
+        let terms: (objective: Tensor, loss: Tensor, reconstruction: Tensor, kl: Tensor)
+        if let tcWeight = options.tcWeight {
+            // The model does not know the training set's size: the batch stands for the data set in the estimator.
+            let t = vae.negativeELBO(batch, classes: classes, beta: weight, freeBits: options.freeBits, tcWeight: tcWeight,
+                                     datasetSize: batch.shape[0], rng: &rng)
+            terms = (t.objective, t.loss, t.reconstruction, t.kl)
+        } else {
+            terms = vae.negativeELBO(batch, classes: classes, beta: weight, freeBits: options.freeBits, rng: &rng)
+        }
+        step(terms.objective)
         var metrics: [(String, Double)] = [("loss", Double(terms.loss.item)), ("reconstruction", Double(terms.reconstruction.item)),
                                            ("kl", Double(terms.kl.item))]
         if weight != 1 { metrics.append(("kl_weight", Double(weight))) }
         return metrics
     }
 
+    func step(_ objective: Tensor) {
+        optimizer.zeroGrad()
+        objective.backward()
+        options.optimizer.clip(optimizer.parameters)
+        optimizer.step()
+    }
+
+    /// The −ELBO and its terms (analytic KL for the standard prior), active units and, for an IWAE, its
+    /// bound (`loss`) beside the −ELBO (`neg_elbo`); for a β-TCVAE, the KL's split over the set (`mi`, `tc`, `dim_kl`).
     public func validate(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)] {
+        var metrics = elboMetrics(images, labels: labels, rng: &rng)
+        if importanceSamples > 1 {
+            let bound = withoutGradient {
+                var sum = 0.0
+                for indices in MiniBatches(count: images.shape[0], batchSize: Swift.max(1, 500 / importanceSamples)) {
+                    let cls = conditionalClasses == nil ? nil : indices.map { labels[$0] }
+                    sum += Double(vae.negativeIWAEBound(images.gatherRows(indices), classes: cls, samples: importanceSamples, rng: &rng).loss.item)
+                        * Double(indices.count)
+                }
+                return sum / Double(images.shape[0])
+            }
+            metrics = [("loss", bound), ("neg_elbo", metrics[0].1)] + metrics.dropFirst()
+        }
+        if options.tcWeight != nil && vae.prior.kind == .standard {
+            let parts = withoutGradient {
+                var sums = [0.0, 0.0, 0.0]
+                for indices in MiniBatches(count: images.shape[0], batchSize: 500) {
+                    let cls = conditionalClasses == nil ? nil : indices.map { labels[$0] }
+                    let (mean, logVariance) = vae.encode(images.gatherRows(indices), classes: cls)
+                    let (z, _) = DiagonalGaussian.sample(mean: mean, logVariance: logVariance, rng: &rng)
+                    let d = VAE.klDecomposition(z: z, mean: mean, logVariance: logVariance, datasetSize: images.shape[0])
+                    let n = Double(indices.count)
+                    sums[0] += Double(d.mutualInformation.item) * n
+                    sums[1] += Double(d.totalCorrelation.item) * n
+                    sums[2] += Double(d.dimensionKL.item) * n
+                }
+                return sums.map { $0 / Double(images.shape[0]) }
+            }
+            metrics += [("mi", parts[0]), ("tc", parts[1]), ("dim_kl", parts[2])]
+        }
+        return metrics
+    }
+
+    /// The plain VAE's validation: −ELBO, reconstruction, KL and active units.
+    func elboMetrics(_ images: Tensor, labels: [Int], rng: inout RandomGenerator) -> [(String, Double)] {
         withoutGradient {
             var sums = [0.0, 0.0, 0.0]
             var collapse = PosteriorCollapse(latent: latentSize)
@@ -91,9 +152,18 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
     }
 
     public var charts: [(file: String, title: String, yLabel: String, keys: [String])] {
-        [("loss", "Negative ELBO", "nats per image", ["loss", "val_loss"]),
-         ("terms", "Reconstruction and KL", "nats per image", ["reconstruction", "val_reconstruction", "kl", "val_kl"]),
-         ("active-units", "Active latent units (validation)", "units with Cov_x E[z_d|x] > 0.01", ["val_active_units"])]
+        var charts = [("loss", "Negative ELBO", "nats per image", ["loss", "val_loss"]),
+                      ("terms", "Reconstruction and KL", "nats per image", ["reconstruction", "val_reconstruction", "kl", "val_kl"]),
+                      ("active-units", "Active latent units (validation)", "units with Cov_x E[z_d|x] > 0.01", ["val_active_units"])]
+        if importanceSamples > 1 {
+            charts[0] = ("loss", "Negative IWAE bound (K = \(importanceSamples)) and negative ELBO", "nats per image",
+                         ["loss", "val_loss", "neg_elbo", "val_neg_elbo"])
+        }
+        if options.tcWeight != nil {
+            charts.append(("kl-decomposition", "KL split (validation): index-code MI, total correlation, dimension-wise KL", "nats per image",
+                           ["val_mi", "val_tc", "val_dim_kl"]))
+        }
+        return charts
     }
 
     /// A warning when the last validation found inactive latent dimensions.
@@ -137,7 +207,8 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
 
     public func likelihoodMetrics(_ images: Tensor, labels: [Int], nllSamples: Int, rng: inout RandomGenerator) -> [(String, Double)] {
         // Active units count over the whole set, not a mean over batches: `latent train` reports them.
-        var metrics = validate(images, labels: labels, rng: &rng).filter { $0.0 != "active_units" }.map { ($0.0 == "loss" ? "neg_elbo" : $0.0, $0.1) }
+        // The ELBO as for any VAE, so an IWAE's test scores compare one to one with a VAE's.
+        var metrics = elboMetrics(images, labels: labels, rng: &rng).filter { $0.0 != "active_units" }.map { ($0.0 == "loss" ? "neg_elbo" : $0.0, $0.1) }
         if nllSamples > 0 {
             let nll = vae.importanceSampledNLL(images, classes: classesIfConditional(labels), samples: nllSamples, rng: &rng)
             metrics.append(("is_nll", nll.reduce(0, +) / Double(nll.count)))

@@ -17,6 +17,9 @@ import Testing
         "conv": "separable",
         "gamma": "6.4", "d-hidden": "13,5",
         "variant": "infogan", "categorical": "4", "continuous": "3", "info-weight": "0.5",
+        "iw-samples": "5", "tc-weight": "4.0",
+        "noise-schedule": "cosine", "timesteps": "20", "channels": "8", "channel-mults": "1,2", "res-blocks": "2", "attention": "false",
+        "ema-decay": "0.99", "sample-steps": "7",
     ]
     /// Values of an option whose choices differ between families (the AAE's --prior is gaussian|mixture).
     static let familySamples: [String: [String: String]] = ["aae": ["prior": "mixture"]]

@@ -29,7 +29,8 @@ import Testing
         let family = try ModelRegistry.family(name)
         let d = try data(family, side: side)
         var options = [("epochs", "2"), ("batch", "8"), ("latent", "\(size)"),
-                       ("hidden", name == "dbm" ? "\(size * 4),\(size * 3)" : "\(size * 4)"), ("pretrain-epochs", "0")]
+                       ("hidden", name == "dbm" ? "\(size * 4),\(size * 3)" : "\(size * 4)"), ("pretrain-epochs", "0"),
+                       ("channels", "\(size * 4)"), ("timesteps", "20")]
         if name == "rbm" { options += [("pcd", "true"), ("momentum", "0.5")] }
         let config = try testConfig(family.family, data: d, options)
         var rng = RandomGenerator(seed: seed)

@@ -26,7 +26,8 @@ import Testing
 
     func config(_ family: String, _ data: PreparedData, epochs: Int = 2) throws -> RunConfig {
         try testConfig(family, data: data, [("epochs", "\(epochs)"), ("batch", "16"), ("lr", "2e-3"), ("image-every", "0"), ("latent", "2"),
-                                            ("hidden", family == "dbm" ? "12,8" : "16"), ("pretrain-epochs", "1")])
+                                            ("hidden", family == "dbm" ? "12,8" : "16"), ("pretrain-epochs", "1"),
+                                            ("channels", "4"), ("timesteps", "20"), ("sample-steps", "5")])
     }
 
     /// The data and configuration of a small run of `family`, in the pixel range the family expects.
