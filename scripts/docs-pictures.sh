@@ -58,6 +58,15 @@ echo "== Convolution kinds in a convolutional VAE"
 l sweep conv-vae --data "$data" --conv standard,dilated,separable --epochs 3 --name sweep-conv
 copy sweep-conv/sweep.svg conv-kinds-sweep.svg
 
+echo "== The ELBO explorer's surface with the training path"
+"$latent" elbo-explorer --start-theta -0.3 --start-phi 1.5 --steps 600 --output "$runs/elbo-explorer"
+copy elbo-explorer/elbo-surface.svg elbo-surface.svg
+
+echo "== An over-complete single-layer autoencoder with sparsity"
+l train ae --data "$data" --hidden none --latent 1000 --sparsity 1e-3 --epochs 5 --name ae-overcomplete
+l filters ae-overcomplete
+copy ae-overcomplete/images/filters-layer1.png ae-overcomplete-filters.png
+
 echo "== Denoising autoencoder"
 l train ae --data "$data" --noise gaussian:0.3 --epochs 10 --name dae
 l denoise dae --levels 0,0.1,0.2,0.3,0.5,0.7
