@@ -5,24 +5,8 @@ import Testing
 /// Adversarial Variational Bayes from the command line, on 200 tiny images:
 /// one epoch, then sample, reconstruct, evaluate with the importance-sampled
 /// NLL, and a sweep of the VAE and the AVB of the same decoder, compared.
-@Suite struct AVBEndToEndTests {
+@Suite struct AVBEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
-
-    func expectFiles(_ folder: String, _ files: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        for file in files {
-            let path = folder + "/" + file
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            #expect((size ?? 0) > 0, "\(path) is \(size == nil ? "missing" : "empty")", sourceLocation: sourceLocation)
-        }
-    }
 
     func json(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]

@@ -4,22 +4,8 @@ import Testing
 
 /// `latent anomaly` and `latent robustness` run as a user would, on the tiny
 /// bars (28×28) and the same bars inverted as the second data set.
-@Suite struct AnomalyRobustnessEndToEndTests {
+@Suite struct AnomalyRobustnessEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
-
-    func json(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {
-        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-        #expect(object != nil, "not a JSON object: \(text.prefix(500))", sourceLocation: sourceLocation)
-        return object ?? [:]
-    }
 
     func expectFiles(_ folder: String, _ files: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         for file in files {

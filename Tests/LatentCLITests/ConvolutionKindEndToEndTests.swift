@@ -5,9 +5,8 @@ import Testing
 /// `latent train conv-vae|conv-ae|dcgan --conv standard|dilated|separable`:
 /// one epoch on the tiny bars, config.json naming the choice, then `sample`;
 /// a family without convolutions refuses the option in one line.
-@Suite struct ConvolutionKindEndToEndTests {
+@Suite struct ConvolutionKindEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
 
     struct Case: Sendable, CustomTestStringConvertible {
         let family: String
@@ -17,13 +16,6 @@ import Testing
 
     static let cases: [Case] = ["conv-vae", "conv-ae", "dcgan"].flatMap { family in
         ["standard", "dilated", "separable"].map { Case(family: family, kind: $0) }
-    }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
     }
 
     @Test(arguments: cases)

@@ -3,16 +3,8 @@ import Testing
 @testable import Latent
 
 /// `latent data synth shapes`, `train factor-vae` and `evaluate --disentanglement`, run as a user would.
-@Suite struct DisentanglementEndToEndTests {
+@Suite struct DisentanglementEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
 
     func expectFile(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil

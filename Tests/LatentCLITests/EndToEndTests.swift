@@ -4,9 +4,8 @@ import Testing
 
 /// Every command run as a user would, on 200 tiny images written by the test:
 /// exit codes and the files each command leaves.
-@Suite struct EndToEndTests {
+@Suite struct EndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
 
     /// What a family is trained with (only options that apply to it; tiny sizes) and which run commands it supports.
     struct Family: Sendable, CustomTestStringConvertible {
@@ -48,33 +47,12 @@ import Testing
     ]
 
     /// Runs `latent` and records a failure, with everything it printed, unless it exits with `status`.
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
-
     /// Trains `family` for one epoch into runs/<name>; returns the run's folder.
     func train(_ family: Family, data: String, name: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let name = name ?? family.name + "-tiny"
         try latent(["train", family.name, "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20",
                     "--runs", runs, "--name", name] + family.options, sourceLocation: sourceLocation)
         return runs + "/" + name
-    }
-
-    func expectFiles(_ folder: String, _ files: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        for file in files {
-            let path = folder + "/" + file
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            #expect((size ?? 0) > 0, "\(path) is \(size == nil ? "missing" : "empty")", sourceLocation: sourceLocation)
-        }
-    }
-
-    func json(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {
-        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-        #expect(object != nil, "not a JSON object: \(text.prefix(500))", sourceLocation: sourceLocation)
-        return object ?? [:]
     }
 
     func jsonFile(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {

@@ -6,9 +6,8 @@ import Testing
 /// the tiny bars, then a sample grid with a row per class, the classifier's
 /// accuracy per requested class (conditional variants) or the categorical
 /// code's purity and ARI and the code traversal (InfoGAN); and the refusals.
-@Suite struct GANVariantsEndToEndTests {
+@Suite struct GANVariantsEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
 
     struct Case: Sendable, CustomTestStringConvertible {
         let family: String
@@ -22,13 +21,6 @@ import Testing
 
     static let cases = [Case(family: "gan", variant: "conditional"), Case(family: "dcgan", variant: "conditional"), Case(family: "dcgan", variant: "acgan"),
                         Case(family: "gan", variant: "infogan"), Case(family: "dcgan", variant: "infogan")]
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
 
     func train(_ family: String, _ data: String, name: String, _ options: [String]) throws {
         try latent(["train", family, "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20",

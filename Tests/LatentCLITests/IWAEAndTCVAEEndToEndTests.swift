@@ -5,16 +5,8 @@ import Testing
 /// The built `latent` on tiny data: an IWAE (`--iw-samples`) trains on the importance-weighted bound and reports
 /// it beside the ELBO, then `evaluate --nll-samples` scores it as any VAE; a β-TCVAE (`--tc-weight`) reports the
 /// KL's split and charts it.
-@Suite struct IWAEAndTCVAEEndToEndTests {
+@Suite struct IWAEAndTCVAEEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
 
     func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import Latent
 
 /// The built `latent` executable, run as a user would. A test target cannot
@@ -91,4 +92,37 @@ final class ScratchFolder: Sendable {
     init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// What an end-to-end suite shares: a scratch folder, its runs folder, and `latent` run in it with
+/// a failure recorded (and everything it printed) unless it exits with the expected status.
+protocol CommandLineSuite {
+    var tmp: ScratchFolder { get }
+}
+
+extension CommandLineSuite {
+    var runs: String { tmp.file("runs") }
+
+    @discardableResult
+    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
+        let result = try LatentBinary.run(arguments, in: tmp.path)
+        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    /// Each of `files` (relative to `folder`) exists and is not empty.
+    func expectFiles(_ folder: String, _ files: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        for file in files {
+            let path = folder + "/" + file
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            #expect((size ?? 0) > 0, "\(path) is \(size == nil ? "missing" : "empty")", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// `text` parsed as one JSON object (a failure, and an empty one, when it is not).
+    func json(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {
+        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(object != nil, "not a JSON object: \(text.prefix(500))", sourceLocation: sourceLocation)
+        return object ?? [:]
+    }
 }

@@ -5,16 +5,8 @@ import Testing
 /// The representation toolkit run as a user would, on 200 tiny images: t-SNE
 /// beside UMAP with their trustworthiness, DBSCAN beside k-means, and the
 /// histograms of each latent dimension.
-@Suite struct ToolkitEndToEndTests {
+@Suite struct ToolkitEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
 
     func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
 
