@@ -82,7 +82,7 @@ public enum ServePages {
     body{font-family:system-ui,sans-serif;margin:1.5em 2em;max-width:1300px;color:#222}
     header a{color:#555;text-decoration:none;font-size:14px}
     table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-    th{background:#f3f3f3}td.l{text-align:left}
+    th{background:#f3f3f3;text-align:left}td.l{text-align:left}
     .training{color:#0a7d20;font-weight:600}.interrupted{color:#b35900}.finished{color:#555}
     figure{display:inline-block;margin:.5em;vertical-align:top}figcaption{font-size:13px;color:#555;text-align:center}
     img.px{image-rendering:pixelated}svg.chart{margin:.3em;background:#fff;border:1px solid #eee}
