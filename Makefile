@@ -8,7 +8,7 @@ CPU_FLAGS := $(shell if grep -q avx512f /proc/cpuinfo 2>/dev/null; then echo "-X
 RELEASE := -c release $(CPU_FLAGS)
 LATENT := .build/release/latent
 
-.PHONY: deps build demo test test-cli-debug test-asan crash-test bench clean
+.PHONY: deps build demo serve test test-cli-debug test-asan crash-test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,6 +23,13 @@ build: deps
 
 demo: build
 	$(LATENT) train vae --data fashion-mnist --epochs 5
+
+# `make serve` (in a second terminal while `make demo` trains): the runs in a browser at http://127.0.0.1:8080/.
+# Its own product, so `make build`/`make demo` never compile the server. SERVE_ARGS passes options
+# (e.g. SERVE_ARGS="--port 9000"; `--host` needs or generates a --token).
+serve: deps
+	swift build $(RELEASE) --product latent-serve
+	.build/release/latent-serve $(SERVE_ARGS)
 
 test: deps
 	swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest

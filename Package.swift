@@ -6,9 +6,12 @@ let package = Package(
     products: [
         .library(name: "Latent", targets: ["Latent"]),
         .executable(name: "latent", targets: ["LatentCLI"]),
+        // `make serve`: the browser view of runs, its own product so `make build`/`make demo` never compile a server.
+        .executable(name: "latent-serve", targets: ["LatentServeCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
@@ -39,10 +42,18 @@ let package = Package(
             "Latent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // `latent-serve`: the web application (no sockets in LatentServe's logic; FlyingFox only in ServeServer).
+        .target(name: "LatentServe", dependencies: ["LatentTensor", "LatentData", "LatentEvaluation", "LatentModels", "LatentRuns",
+                                                    "LatentExperiments", .product(name: "FlyingFox", package: "FlyingFox"),
+                                                    .product(name: "FlyingSocks", package: "FlyingFox")]),
+        .executableTarget(name: "LatentServeCLI", dependencies: [
+            "LatentServe",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Replays files through each reader; built with -D FUZZING (make fuzz) it is a libFuzzer target.
         .target(name: "LatentFuzzing", dependencies: ["Latent"]),
         .executableTarget(name: "LatentFuzz", dependencies: ["Latent", "LatentFuzzing"]),
-        .testTarget(name: "LatentTests", dependencies: ["Latent", "LatentFuzzing"], exclude: ["Fixtures/fuzz"],
+        .testTarget(name: "LatentTests", dependencies: ["Latent", "LatentFuzzing", "LatentServe"], exclude: ["Fixtures/fuzz"],
                     resources: [.copy("Fixtures/pngsuite")]),
         // Runs the built `latent` binary as a user would (a test target cannot import an executable target):
         // every command's --help, `--version`, and a tiny end-to-end run of every command.

@@ -164,11 +164,13 @@ public struct Trainer {
             savedAt = (epoch, 0)
             lastRecord = record
             try run.metrics.append(record)
+            // The report follows every epoch at once (atomically), so a run killed while it draws still shows this epoch.
+            try RunReport.write(run)
             progress.finish(status: Trainer.epochStatus(record, trainingKey: order.first, primary: type(of: model).primaryMetric, charts: model.charts))
             let every = options.imageEvery
             if epoch == options.epochs || (every > 0 && epoch % every == 0) { lastGrid = (epoch, try writeImages(epoch: epoch)) }
             try writePlots()
-            try RunReport.write(run)
+            try RunReport.write(run)   // again, to link the pictures just written
             if let signal = stopRequested(), epoch < options.epochs {
                 throw TrainingInterrupted(signal: signal, description: "\(run.name): stopped by signal \(signal) after epoch \(epoch); checkpoint saved in \(run.lastCheckpoint). Continue with `latent train --resume \(run.name)`.")
             }
