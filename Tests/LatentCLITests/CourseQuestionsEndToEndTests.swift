@@ -69,8 +69,11 @@ import Testing
     @Test func aLatentMapOfTrainingCodes() throws {
         let data = try TinyData.write(into: tmp.path)
         try train("ae", ["--latent", "2", "--hidden", "16"], data: data, name: "ae")
-        try latent(["latent-map", "ae", "--split", "train", "--n", "60", "--runs", runs])
+        try latent(["latent-map", "ae", "--split", "train", "--n", "60", "--threads", "2", "--runs", runs])
         expectFiles(runs + "/ae", ["plots/latent-map-train.svg"])
+        // Every command that computes on a run takes --threads; one that computes nothing refuses it.
+        try latent(["latent-map", "ae", "--threads", "0", "--runs", runs], status: 64)
+        try latent(["report", "ae", "--threads", "2", "--runs", runs], status: 64)
     }
 
     @Test func codesAreJudgedWithoutLabels() throws {

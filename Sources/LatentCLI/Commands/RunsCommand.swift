@@ -28,6 +28,10 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var target: RunArgument
 
+    func validate() throws {
+        if target.threads != nil { throw ValidationError("report computes nothing, so --threads does nothing here") }
+    }
+
     func run() throws {
         let run = try target.open()
         print(try RunReport.write(run))

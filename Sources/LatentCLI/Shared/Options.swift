@@ -85,6 +85,15 @@ struct RunArgument: ParsableArguments {
 
     @OptionGroup var location: RunsLocation
 
+    @Option(help: "Compute threads, 1 to 256 (default: $LATENT_THREADS, else 1).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !BLAS.threadRange.contains(threads) {
+            throw ValidationError("--threads must be from \(BLAS.threadRange.lowerBound) to \(BLAS.threadRange.upperBound), got \(threads)")
+        }
+    }
+
     func open() throws -> RunDirectory { try RunDirectory.open(run, root: location.runs) }
 }
 

@@ -3,8 +3,10 @@ import Foundation
 import Latent
 
 /// Opens a run named on the command line and rebuilds its model from the last checkpoint.
+/// `--threads` (else `LATENT_THREADS`, else 1) sets the compute threads first.
 func openRun(_ target: RunArgument) throws -> TrainedRun {
     BLAS.configureFromEnvironment()
+    if let threads = target.threads { BLAS.threads = threads }
     return try TrainedRun(target.open())
 }
 
