@@ -50,8 +50,10 @@ struct BenchOptions: ParsableArguments {
         guard !json, !BenchOptions.printedSummary else { return }
         BenchOptions.printedSummary = true
         let report = SystemReport.current()
-        print("system: \(report.summary(threadsText: "threads \(threads)"))")
-        for warning in report.warnings where !warning.contains("logical CPUs") { print("warning: \(warning)") }
+        // A narrower kernel was already warned about on standard error at launch; the table's record names it once.
+        let narrower = BLASKernelChoice.isNarrower(report.kernel, than: report.bestKernel)
+        print("system: \(report.summary(threadsText: "threads \(threads)"))" + (narrower ? " (narrower than this CPU's best, \(report.bestKernel))" : ""))
+        for warning in report.warnings where !warning.contains("logical CPUs") && !warning.contains("BLAS kernel") { print("warning: \(warning)") }
     }
 
     nonisolated(unsafe) static var printedSummary = false
