@@ -5,16 +5,9 @@ import Testing
 /// The built `latent` on tiny data: an adversarial autoencoder trained for one epoch, then sampled,
 /// reconstructed, mapped beside a VAE of the same networks, interpolated and scored by FID; `evaluate`
 /// without a sample score says in one line that it has no likelihood to report.
-@Suite struct AAEEndToEndTests {
+@Suite struct AAEEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments + ["--runs", runs], in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
+    let passesRuns = true
 
     func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
 

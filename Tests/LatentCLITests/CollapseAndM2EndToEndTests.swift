@@ -4,16 +4,8 @@ import Testing
 
 /// The built `latent` on tiny data: a VAE trained against posterior collapse (warm-up, free bits) writes its
 /// collapse diagnostic; the semi-supervised M2 trains with a few labels, samples and evaluates.
-@Suite struct CollapseAndM2EndToEndTests {
+@Suite struct CollapseAndM2EndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
-        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
 
     func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
 

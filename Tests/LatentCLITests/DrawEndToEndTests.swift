@@ -4,16 +4,9 @@ import Testing
 
 /// `--draw` on `sample`, `reconstruct` and `interpolate`, run as a user would:
 /// pixels drawn from the model's likelihood land in the run's images/ under -drawn names.
-@Suite struct DrawEndToEndTests {
+@Suite struct DrawEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
-    var runs: String { tmp.file("runs") }
-
-    @discardableResult
-    func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments + ["--runs", runs], in: tmp.path)
-        #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
-        return result
-    }
+    let passesRuns = true
 
     func train(_ family: String, _ options: [String], data: String) throws -> String {
         try latent(["train", family, "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20", "--name", family] + options)

@@ -98,14 +98,17 @@ final class ScratchFolder: Sendable {
 /// a failure recorded (and everything it printed) unless it exits with the expected status.
 protocol CommandLineSuite {
     var tmp: ScratchFolder { get }
+    /// Whether `latent` appends `--runs <runs>` to every command (for suites whose commands all take it).
+    var passesRuns: Bool { get }
 }
 
 extension CommandLineSuite {
     var runs: String { tmp.file("runs") }
+    var passesRuns: Bool { false }
 
     @discardableResult
     func latent(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> LatentBinary.Result {
-        let result = try LatentBinary.run(arguments, in: tmp.path)
+        let result = try LatentBinary.run(arguments + (passesRuns ? ["--runs", runs] : []), in: tmp.path)
         #expect(result.status == status, "\(result)", sourceLocation: sourceLocation)
         return result
     }
