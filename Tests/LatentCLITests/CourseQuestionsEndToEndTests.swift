@@ -22,7 +22,7 @@ import Testing
         expectFiles(runs + "/s", ["sweep.svg", "sweep.md", "sweep.json", "reconstructions.png"])
         let table = (try? String(contentsOfFile: runs + "/s/sweep.md", encoding: .utf8)) ?? ""
         for setting in ["model=vae latent=2", "model=ae latent=3"] { #expect(table.contains(setting), "\(setting) missing: \(table)") }
-        #expect(table.contains("test_neg_elbo") && table.contains("test_is_nll"), table)
+        #expect(table.contains("test_neg_elbo") && table.contains("test_is_nll"), "\(table)")
     }
 
     @Test func inpaintingsCalibrationRemovesNothingAndRestoresTheInput() throws {
