@@ -87,4 +87,11 @@ import Testing
         #expect(((r["skipped"] as? [String: Any])?.isEmpty == false) || ((r["skipped"] as? [Any])?.isEmpty == false),
                 "says why the probe and ARI are missing: \(r)")
     }
+
+    /// A model far larger than any machine's memory is one line and exit 1, not a crash with a backtrace.
+    @Test func aModelTooLargeForMemoryIsOneLine() throws {
+        let data = try TinyData.write(into: tmp.path)
+        let result = try latent(["train", "ddpm", "--data", data, "--channels", "10000000", "--epochs", "1", "--runs", runs], status: 1)
+        #expect(result.error.hasPrefix("Error: out of memory") && result.error.filter { $0 == "\n" }.count == 1, "\(result.error)")
+    }
 }

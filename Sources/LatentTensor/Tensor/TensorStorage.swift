@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The buffer behind a tensor: 64-byte aligned floats, shared between tensors
 /// until one of them writes (copy on write, see `Tensor.withMutableData`).
@@ -10,8 +13,21 @@ public final class TensorStorage: @unchecked Sendable {
     public init(uninitializedCount count: Int) {
         _ = TensorStorage.heapTuned
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(1, count))
+        pointer = TensorStorage.allocate(max(1, count))
+    }
+
+    /// 64-byte aligned memory for `count` floats. A request the machine cannot meet (a model or
+    /// batch far too large) ends the process with one line saying so, not a crash with a backtrace.
+    static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        var raw: UnsafeMutableRawPointer?
+        if overflow || posix_memalign(&raw, 64, bytes) != 0 || raw == nil {
+            let size = overflow ? "more than 9 EB" : "\((Double(bytes) / 1e8).rounded() / 10) GB"
+            let line = "Error: out of memory: a tensor of \(count) numbers needs \(size); use a smaller model, batch or image count\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+            exit(1)
+        }
+        return raw!.bindMemory(to: Float.self, capacity: count)
     }
 
     public convenience init(repeating value: Float, count: Int) {
@@ -25,7 +41,7 @@ public final class TensorStorage: @unchecked Sendable {
         return s
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { free(pointer) }
 
     /// Keeps large buffers on the heap instead of fresh mmap'd pages. By
     /// default glibc maps every buffer above 128 KiB anew and unmaps it on free,
