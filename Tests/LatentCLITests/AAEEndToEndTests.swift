@@ -9,8 +9,6 @@ import Testing
     let tmp = ScratchFolder()
     let passesRuns = true
 
-    func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
-
     func expectFiles(_ run: String, _ files: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         for file in files { #expect(size(run + "/" + file) > 0, "\(file) is missing", sourceLocation: sourceLocation) }
     }

@@ -8,14 +8,6 @@ import Testing
 @Suite struct IWAEAndTCVAEEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
 
-    func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
-
-    func lastEpoch(_ run: String) -> [String: Any] {
-        let text = (try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? ""
-        let records = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        return records.last { $0["epoch"] != nil } ?? [:]
-    }
-
     @Test func iwaeTrainsOnTheBoundAndIsEvaluatedAsAVAE() throws {
         let data = try TinyData.write(into: tmp.path)
         try latent(["train", "vae", "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20", "--latent", "4",

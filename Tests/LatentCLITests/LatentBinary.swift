@@ -122,6 +122,16 @@ extension CommandLineSuite {
         }
     }
 
+    /// The size of the file at `path` in bytes (0 when it is missing).
+    func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
+
+    /// The last epoch's record in the run folder's metrics.jsonl.
+    func lastEpoch(_ run: String) -> [String: Any] {
+        let text = (try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? ""
+        let records = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return records.last { $0["epoch"] != nil } ?? [:]
+    }
+
     /// `text` parsed as one JSON object (a failure, and an empty one, when it is not).
     func json(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {
         let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]

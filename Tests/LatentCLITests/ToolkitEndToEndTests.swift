@@ -8,8 +8,6 @@ import Testing
 @Suite struct ToolkitEndToEndTests: CommandLineSuite {
     let tmp = ScratchFolder()
 
-    func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0 }
-
     @Test func mapsClustersAndHistogramsOfATinyVAE() throws {
         let data = try TinyData.write(into: tmp.path)
         try latent(["train", "vae", "--data", data, "--epochs", "1", "--validation", "20", "--batch", "20",
