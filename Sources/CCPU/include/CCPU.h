@@ -29,4 +29,14 @@ char *openblas_get_config(void);
 /// from the calling thread (which passes its MXCSR on to them).
 void blas_thread_shutdown_(void);
 
+/// Sixteen floats, imported into Swift as SIMD16<Float> (LatentTensor's `Vec`).
+typedef float latent_float16 __attribute__((ext_vector_type(16)));
+
+/// The square root of every lane in one vector instruction (vsqrtps). Swift's
+/// SIMD16<Float>.squareRoot() is sixteen scalar sqrtf calls, each behind an errno
+/// branch; inlined into Swift code, this is one instruction per vector.
+static inline __attribute__((always_inline)) latent_float16 latent_sqrt16(latent_float16 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
 #endif

@@ -50,7 +50,7 @@ public final class Adam: Optimizer {
                         let gg = g + wd * w
                         let m2 = b1 * m + c1 * gg
                         let v2 = b2 * v + c2 * (gg * gg)
-                        let denom = v2.squareRoot() * invSqrtBias2 + eps
+                        let denom = SIMDMath.squareRoot(v2) * invSqrtBias2 + eps
                         return (w - stepSize * m2 / denom, m2, v2)
                     }
                     while j + 16 <= n {

@@ -161,7 +161,7 @@ public enum EqualKernel: BinaryKernel {
 
 public enum ExpKernel: UnaryKernel { @inlinable @inline(__always) public static func apply(_ x: Vec) -> Vec { SIMDMath.exp(x) } }
 public enum LogKernel: UnaryKernel { @inlinable @inline(__always) public static func apply(_ x: Vec) -> Vec { SIMDMath.log(x) } }
-public enum SqrtKernel: UnaryKernel { @inlinable @inline(__always) public static func apply(_ x: Vec) -> Vec { x.squareRoot() } }
+public enum SqrtKernel: UnaryKernel { @inlinable @inline(__always) public static func apply(_ x: Vec) -> Vec { SIMDMath.squareRoot(x) } }
 public enum AbsKernel: UnaryKernel { @inlinable @inline(__always) public static func apply(_ x: Vec) -> Vec { absolute(x) } }
 public enum NegKernel: UnaryKernel { @inlinable @inline(__always) public static func apply(_ x: Vec) -> Vec { -x } }
 public enum SigmoidKernel: UnaryKernel { @inlinable @inline(__always) public static func apply(_ x: Vec) -> Vec { SIMDMath.sigmoid(x) } }

@@ -5,6 +5,8 @@
 /// (PLATFORM notes: `clamped`, `pointwiseMin/Max` and float→int conversion are
 /// slow on this toolchain, so none of them appear here). Accuracy is within a
 /// few ulp of libm over the float range; the tests compare against Foundation.
+import CCPU
+
 public typealias Vec = SIMD16<Float>
 public typealias VecBits = SIMD16<UInt32>
 
@@ -16,6 +18,15 @@ public typealias VecBits = SIMD16<UInt32>
 @inlinable @inline(__always) public func absolute(_ v: Vec) -> Vec { floatsOf(bitsOf(v) & 0x7FFF_FFFF) }
 
 public enum SIMDMath {
+    /// √x in every lane, correctly rounded as `Float.squareRoot()`, in one vector instruction
+    /// (`Vec.squareRoot()` is sixteen scalar calls on this toolchain). Negative lanes give NaN.
+    ///
+    /// ```swift
+    /// SIMDMath.squareRoot(Vec(repeating: 9))   // all lanes 3
+    /// ```
+    @inlinable @inline(__always)
+    public static func squareRoot(_ x: Vec) -> Vec { latent_sqrt16(x) }
+
     /// 1.5 · 2²³: adding it rounds a float to an integer held in the low mantissa bits.
     @usableFromInline static let roundingMagic: Float = 12_582_912
 

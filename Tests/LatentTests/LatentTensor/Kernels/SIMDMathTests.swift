@@ -24,6 +24,25 @@ import Testing
         return worst
     }
 
+    /// The vector square root is IEEE's correctly rounded one: bit for bit `Float.squareRoot()`, specials included.
+    @Test func squareRootIsBitForBitTheScalarOne() {
+        var values: [Float] = [0, -0.0, 1, 2, 0.25, 1e-30, 3e38, .greatestFiniteMagnitude, .infinity, -1, -.infinity, .nan]
+        var state: UInt32 = 12345
+        while values.count % 16 != 0 || values.count < 4096 {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            values.append(Float(bitPattern: state & 0x7F7F_FFFF | 0x0080_0000))   // normal, positive, any exponent
+        }
+        for start in stride(from: 0, to: values.count, by: 16) {
+            let v = Vec(values[start..<start + 16])
+            let root = SIMDMath.squareRoot(v)
+            for lane in 0..<16 {
+                let expected = v[lane].squareRoot()
+                #expect(root[lane].bitPattern == expected.bitPattern || (root[lane].isNaN && expected.isNaN),
+                        "√\(v[lane]) = \(root[lane]), scalar \(expected)")
+            }
+        }
+    }
+
     @Test func expMatchesLibm() {
         #expect(worstError(-87...88, SIMDMath.exp, Foundation.exp) < 3e-7)
     }
