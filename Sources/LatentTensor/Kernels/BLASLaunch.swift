@@ -4,7 +4,7 @@ import Foundation
 /// picks: OpenBLAS chooses when it loads (before `main`), so the command
 /// re-executes itself once with `OPENBLAS_CORETYPE` set when the loaded kernel
 /// is narrower than the best one for the CPU. The re-executed process checks the
-/// kernel with ``BLASSelfTest`` and falls back to the next narrower kernel (with a
+/// kernel with ``BLASSelfTest`` (once per CPU and kernel: ``BLASSelfTestCache``) and falls back to the next narrower kernel (with a
 /// one-line warning) if it computes wrong results. The environment variable
 /// `LATENT_BLAS_CHOICE` marks a re-executed process, so this never loops.
 ///
@@ -92,7 +92,7 @@ public enum BLASLaunch {
         case .reexecute(let coreType, let marker):
             reexecute(coreType: coreType, marker: marker, warn: warn)
         case .verify(let kernel, let fallbackCoreType, let fallbackMarker):
-            let check = BLASSelfTest.run()
+            let check = BLASSelfTestCache.verdict(kernel: loaded) { BLASSelfTest.run() }
             if check.passed {
                 outcome = environment["LATENT_BLAS_CORE"] != nil ? "forced by LATENT_BLAS_CORE (\(loaded), self-test passed)"
                                                                  : "chosen by Latent (\(loaded), self-test passed)"
