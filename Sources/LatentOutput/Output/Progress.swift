@@ -50,7 +50,7 @@ public final class Progress {
 
     private func line(status: String) -> String {
         let pct = Double(done) / Double(total) * 100
-        var s = String(format: "%@: %d/%d %@ (%.0f%%), %.0f %@/s", label, done, total, unit, pct, rate, unit)
+        var s = String(format: "%@: %d/%d %@ (%.0f%%), ", label, done, total, unit, pct) + Progress.speed(rate, unit: unit)
         if done < total { s += ", ETA " + Progress.clock((Double(total - done)) / Swift.max(rate, 1e-9)) }
         else { s += ", " + Progress.clock(started.elapsed) }
         return status.isEmpty ? s : s + ", " + status
@@ -61,10 +61,21 @@ public final class Progress {
         let filled = Swift.min(width, done * width / total)
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let eta = done < total ? "ETA " + Progress.clock(Double(total - done) / Swift.max(rate, 1e-9)) : Progress.clock(started.elapsed)
-        var s = "\r\(label) \(bar) \(done * 100 / total)% \(String(format: "%.0f", rate)) \(unit)/s \(eta)"
+        var s = "\r\(label) \(bar) \(done * 100 / total)% \(Progress.speed(rate, unit: unit)) \(eta)"
         if !status.isEmpty { s += "  " + status }
         print(s + "\u{1B}[K", terminator: final ? "\n" : "")
         fflush(nil)
+    }
+
+    /// The rate with the digits that say something: "2808 img/s", "41.3 img/s",
+    /// "2.47 step/s", and below one per second the time per unit, "12.4 s/step", as tqdm does.
+    static func speed(_ rate: Double, unit: String) -> String {
+        guard rate.isFinite, rate > 0 else { return "– \(unit)/s" }
+        if rate >= 100 { return String(format: "%.0f %@/s", rate, unit) }
+        if rate >= 10 { return String(format: "%.1f %@/s", rate, unit) }
+        if rate >= 1 { return String(format: "%.2f %@/s", rate, unit) }
+        let perUnit = 1 / rate
+        return perUnit >= 100 ? String(format: "%.0f s/%@", perUnit, unit) : String(format: "%.1f s/%@", perUnit, unit)
     }
 
     /// m:ss or h:mm:ss.
