@@ -18,6 +18,9 @@ struct ZooCommand: ParsableCommand {
         CPU-minutes each, stopping mid-epoch where the time runs out). Training cost is the process's CPU-seconds \
         (getrusage), not wall time, with images per CPU-second; FID at --points points along training gives \
         "CPU-minutes to reach FID ≤ X" (--fid-target, default: the worst final FID of the zoo).
+        Scores use at most --test-limit test images (in a zoo 1,000 unless given). Each family trains on its own \
+        pixel range, so --scale is refused. The CPU-seconds cover the training loop as `latent train` runs it \
+        (validation and the sample grid drawn when a segment ends included), not the zoo's own evaluations.
         Writes runs/<name>/zoo.md, zoo.json and samples.png (a labelled row of samples per family).
 
         Examples:
@@ -59,6 +62,7 @@ struct ZooCommand: ParsableCommand {
         try Check.atLeast(nllSamples, 0, "--nll-samples", maximum: 100_000)
         try Check.positive(fidTarget, "--fid-target")
         try Check.atLeast(featureEpochs, 1, "--feature-epochs", maximum: 100_000)
+        if data.scale != nil { throw ValidationError("--scale: in a zoo each family trains on its own pixel range (GANs and ddpm [-1,1], the others [0,1])") }
     }
 
     func run() throws {
