@@ -18,7 +18,7 @@ struct LatentCommand: ParsableCommand {
         subcommands: [TrainCommand.self, ResumeCommand.self, SampleCommand.self, ReconstructCommand.self, InpaintCommand.self,
                       InterpolateCommand.self, DenoiseCommand.self, LatentMapCommand.self, ProjectCommand.self, FiltersCommand.self, EvaluateCommand.self,
                       LatentHistogramsCommand.self, AnomalyCommand.self, RobustnessCommand.self, TraverseCommand.self,
-                      SweepCommand.self, CompareCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
+                      SweepCommand.self, CompareCommand.self, ZooCommand.self, ELBOExplorerCommand.self, DataCommand.self, RunsCommand.self, ReportCommand.self,
                       BenchCommand.self, DoctorCommand.self])
 
     /// Parses the command line, then runs the command. Usage errors keep the

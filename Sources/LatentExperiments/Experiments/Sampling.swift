@@ -29,9 +29,11 @@ public struct SamplingOptions: Sendable {
     public var draw = false
     /// Diffusion models: DDIM steps instead of the full ancestral chain (nil: the full chain; `StepSamplingModel`).
     public var steps: Int?
+    /// Diffusion models with `steps`: DDIM's η (nil or 0: deterministic; 1 with steps = T: the ancestral chain).
+    public var eta: Float?
 
     public init(count: Int = 100, seed: UInt64 = 1, classLabel: Int? = nil, gibbsSteps: [Int] = [], fromData: Bool = false,
-                besideReal: Bool = false, draw: Bool = false, steps: Int? = nil) {
+                besideReal: Bool = false, draw: Bool = false, steps: Int? = nil, eta: Float? = nil) {
         self.count = count
         self.seed = seed
         self.classLabel = classLabel
@@ -40,6 +42,7 @@ public struct SamplingOptions: Sendable {
         self.besideReal = besideReal
         self.draw = draw
         self.steps = steps
+        self.eta = eta
     }
 }
 
@@ -118,6 +121,12 @@ extension TrainedRun {
         if options.steps != nil && stepper == nil {
             throw LatentError.invalidArgument("--steps needs a diffusion model (ddpm); \(directory.config.family) samples in one pass")
         }
+        if options.eta != nil && stepper == nil {
+            throw LatentError.invalidArgument("--eta needs a diffusion model (ddpm); \(directory.config.family) samples in one pass")
+        }
+        if options.eta != nil && options.steps == nil {
+            throw LatentError.invalidArgument("--eta is the noise of DDIM's steps; give --steps too (--steps T --eta 1 is the ancestral chain)")
+        }
         let drawn: Tensor
         let drawer = options.draw ? try pixelDrawer("sample") : nil
         if let chosen = options.classLabel {
@@ -132,11 +141,12 @@ extension TrainedRun {
                 ?? conditional.sample(options.count, classes: labels, rng: &rng)
         } else {
             drawn = try drawer.map { try $0.drawSamples(options.count, classes: nil, rng: &rng) }
-                ?? stepper.map { try $0.sample(options.count, steps: options.steps, showProgress: true, rng: &rng) }
+                ?? stepper.map { try $0.sample(options.count, steps: options.steps, eta: options.eta ?? 0, showProgress: true, rng: &rng) }
                 ?? sampler.sample(options.count, rng: &rng)
         }
         let file = (options.classLabel.map { "sample-\(options.count)-class\($0)" } ?? "sample-\(options.count)")
             + (options.steps.map { "-ddim\($0)" } ?? "")
+            + (options.eta.map { String(format: "-eta%g", $0) } ?? "")
             + (options.draw ? "-drawn" : "") + (options.besideReal ? "-beside-real.png" : ".png")
         let real = options.besideReal ? pictures(try testImages(limit: options.count).images) : nil
         return Samples(directory: directory, grids: [SampleGrid(images: pictures(options.draw ? clippedToData(drawn) : drawn), title: nil,

@@ -49,7 +49,7 @@ public final class TrainingSession {
     public static func start(config: RunConfig, data: PreparedData, root: String, name: String,
                              explicitName: Bool) throws -> TrainingSession {
         var rng = RandomGenerator(seed: config.training.seed)
-        let model = try config.buildModel(rng: &rng)
+        let model = try config.buildModel(rng: &rng, trainingImages: data.train.count)
         let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
         let lock = try RunLock(runPath: run.path)
         return TrainingSession(trainer: Trainer(run: run, data: data, model: model), rng: rng, lock: lock)
@@ -95,7 +95,7 @@ public final class TrainingSession {
             throw LatentError.invalidArgument("the data of \(run.name) now have images of shape \(data.imageShape), the run was trained on \(run.config.imageShape)")
         }
         var rng = RandomGenerator(seed: run.config.training.seed)
-        let model = try run.config.buildModel(rng: &rng)
+        let model = try run.config.buildModel(rng: &rng, trainingImages: data.train.count)
         var trainer = Trainer(run: run, data: data, model: model)
         if let checkpoint {
             try trainer.restore(checkpoint)

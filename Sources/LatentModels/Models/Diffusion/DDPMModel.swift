@@ -128,22 +128,28 @@ public final class DDPMModel: TrainableModel, StepSamplingModel, LikelihoodModel
     }
 
     public func sample(_ count: Int, steps: Int?, showProgress: Bool, rng: inout RandomGenerator) throws -> Tensor {
+        try sample(count, steps: steps, eta: 0, showProgress: showProgress, rng: &rng)
+    }
+
+    public func sample(_ count: Int, steps: Int?, eta: Float, showProgress: Bool, rng: inout RandomGenerator) throws -> Tensor {
         if let steps, steps < 1 || steps > options.timesteps {
             throw LatentError.invalidArgument("--steps must be from 1 to T = \(options.timesteps), got \(steps)")
         }
+        guard eta >= 0 && eta.isFinite else { throw LatentError.invalidArgument("--eta must be a number ≥ 0, got \(eta)") }
         let length = steps ?? options.timesteps
-        let progress = LatentOutput.Progress(steps == nil ? "sampling (ancestral, \(length) steps)" : "sampling (DDIM, \(length) steps)",
+        let progress = LatentOutput.Progress(steps == nil ? "sampling (ancestral, \(length) steps)"
+                                                : "sampling (DDIM, \(length) steps" + (eta == 0 ? ")" : String(format: ", η = %g)", eta)),
                                 total: length * count, unit: "img-step")
         progress.quiet = !showProgress
         defer { progress.finish() }
-        return draw(count, steps: steps, progress: progress, rng: &rng)
+        return draw(count, steps: steps, eta: eta, progress: progress, rng: &rng)
     }
 
-    func draw(_ count: Int, steps: Int?, progress: LatentOutput.Progress?, rng: inout RandomGenerator) -> Tensor {
+    func draw(_ count: Int, steps: Int?, eta: Float = 0, progress: LatentOutput.Progress?, rng: inout RandomGenerator) -> Tensor {
         // Chunk by chunk; the bar counts one image through one step as one unit, so its rate and ETA are exact.
         let parts = stride(from: 0, to: count, by: diffusion.chunk).map { start -> Tensor in
             let n = Swift.min(diffusion.chunk, count - start)
-            return steps.map { diffusion.sampleDDIM(sampler, count: n, steps: $0, rng: &rng, progress: progress) }
+            return steps.map { diffusion.sampleDDIM(sampler, count: n, steps: $0, eta: eta, rng: &rng, progress: progress) }
                 ?? diffusion.sampleAncestral(sampler, count: n, rng: &rng, progress: progress)
         }
         return PixelRange.symmetric.convert(Tensor.concatenate(parts, axis: 0), to: pixelRange)

@@ -8,6 +8,7 @@ import LatentTensor
 /// let ddpm = try ModelRegistry.load(run).model as! any StepSamplingModel
 /// let full = ddpm.sample(16, steps: nil, showProgress: true, rng: &rng)     // T ancestral steps
 /// let fast = ddpm.sample(16, steps: 50, showProgress: true, rng: &rng)      // 50 DDIM steps
+/// let noisy = try ddpm.sample(16, steps: 50, eta: 1, showProgress: true, rng: &rng)   // DDIM with η = 1
 /// ```
 public protocol StepSamplingModel: SamplingModel {
     /// Steps of the full chain (T).
@@ -15,4 +16,6 @@ public protocol StepSamplingModel: SamplingModel {
     /// `count` images [count, C·H·W] in the data's range: `steps` nil runs the full ancestral chain,
     /// a number runs that many deterministic DDIM steps. `showProgress` draws a bar with the time left.
     func sample(_ count: Int, steps: Int?, showProgress: Bool, rng: inout RandomGenerator) throws -> Tensor
+    /// The same with DDIM's η for `steps` (0: deterministic; 1 with `steps` = T: the ancestral chain step for step).
+    func sample(_ count: Int, steps: Int?, eta: Float, showProgress: Bool, rng: inout RandomGenerator) throws -> Tensor
 }

@@ -38,8 +38,8 @@ public final class GAN {
     public var labelSmoothing: Float
     /// What G sees beside z and how D sees labels (plain: nothing).
     public let conditioning: GANConditioning
-    /// D's auxiliary head on its last hidden features: AC-GAN's class logits or InfoGAN's Q; nil otherwise.
-    /// Trained by D's optimizer.
+    /// D's auxiliary head on its last hidden features: AC-GAN's class logits or InfoGAN's Q; the projection
+    /// discriminator's class embedding (one-hot class → φ's width); nil otherwise. Trained by D's optimizer.
     public let auxiliary: Sequential?
     let discriminatorParameters: [Parameter]
 
@@ -48,7 +48,8 @@ public final class GAN {
     public init(generator: Sequential, discriminator: Sequential, latent: Int, learningRate: Float,
                 discriminatorLearningRate: Float? = nil, loss: GeneratorLoss = .nonSaturating, labelSmoothing: Float = 0,
                 conditioning: GANConditioning = GANConditioning(), auxiliary: Sequential? = nil) {
-        precondition((conditioning.auxiliaryOutputs > 0) == (auxiliary != nil), "an auxiliary head exactly for AC-GAN and InfoGAN")
+        precondition((conditioning.auxiliaryOutputs > 0 || conditioning.projection) == (auxiliary != nil),
+                     "an auxiliary head exactly for AC-GAN, InfoGAN and the projection discriminator")
         self.generator = generator
         self.discriminator = discriminator
         self.conditioning = conditioning
@@ -140,11 +141,16 @@ public final class GAN {
     public func discriminate(_ x: Tensor, labels: [Int]) -> (logits: Tensor, auxiliary: Tensor?) {
         let c = conditioning
         if c.variant == .plain { return (discriminator(x), nil) }
-        if c.variant == .conditional {
+        if c.variant == .conditional && !c.projection {
             return (discriminator(Tensor.concatenate([x, c.labelInputs(labels)], axis: 1)), nil)
         }
         var h = x
         for layer in discriminator.layers.dropLast() { h = layer(h) }
+        if c.projection, let embed = auxiliary {
+            // ψ(φ(x)) + embed(y)·φ(x)
+            let projected = (embed(Tensor.oneHot(labels, classes: c.classes)) * h).sum(axis: 1, keepDims: true)
+            return (discriminator.layers.last!(h) + projected, nil)
+        }
         return (discriminator.layers.last!(h), auxiliary.map { $0(h) })
     }
 

@@ -34,6 +34,8 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
         if conditioning.auxiliaryOutputs > 0, let last = d.layers.last as? Linear {
             auxiliary = GANNetworks.auxiliaryHead(features: last.weight.value.shape[1], outputs: conditioning.auxiliaryOutputs,
                                                   convolutional: options.hidden == nil, rng: &rng)
+        } else if conditioning.projection, let last = d.layers.last as? Linear {
+            auxiliary = GANNetworks.classEmbedding(classes: conditioning.classes, features: last.weight.value.shape[1], rng: &rng)
         }
         gan = GAN(generator: g, discriminator: d, latent: options.latent, learningRate: options.learningRate,
                   discriminatorLearningRate: options.discriminatorLearningRate, loss: options.loss, labelSmoothing: options.labelSmoothing,
@@ -49,7 +51,8 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
             guard let k = context.classCount, k >= 2 else {
                 throw LatentError.invalidArgument("\(family) --variant \(variant.rawValue) trains on the classes, but these data have no labels (give labelled data, or --variant infogan)")
             }
-            return GANConditioning(variant: variant, classes: k, labelPixels: options.hidden == nil ? context.imageShape.dropFirst().reduce(1, *) : 1)
+            return GANConditioning(variant: variant, classes: k, labelPixels: options.hidden == nil ? context.imageShape.dropFirst().reduce(1, *) : 1,
+                                   projection: variant == .conditional && options.hidden != nil)
         case .infogan:
             return GANConditioning(variant: .infogan, classes: options.categorical ?? GANOptions.defaultCategorical,
                                    continuous: options.continuous ?? GANOptions.defaultContinuous,
@@ -70,13 +73,14 @@ public class GANModel: TrainableModel, SamplingModel, LatentSpaceModel, Diagnosi
         return o
     }
 
-    /// G takes z and the variant's codes; the conditional D takes the one-hot class beside the flattened image.
+    /// G takes z and the variant's codes (the one-hot class beside z); the conditional D is a projection
+    /// discriminator, so its MLP sees the image alone (the class enters through `GAN.auxiliary`).
     class func networks(_ options: GANOptions, context: ModelContext, conditioning: GANConditioning,
                         rng: inout RandomGenerator) throws -> (Sequential, Sequential) {
         guard let hidden = options.hidden else { throw LatentError.invalidArgument("gan: the MLP networks need --hidden widths") }
         guard options.conv == nil else { throw LatentError.invalidArgument("gan: the MLP networks have no --conv choice") }
         let d = context.pixelCount
-        let labelInputs = conditioning.variant == .conditional ? conditioning.classes : 0
+        let labelInputs = conditioning.variant == .conditional && !conditioning.projection ? conditioning.classes : 0
         return (GANNetworks.mlpGenerator(latent: options.latent + conditioning.generatorCodes, hidden: hidden, outputs: d, rng: &rng),
                 GANNetworks.mlpDiscriminator(inputs: d + labelInputs, hidden: hidden.reversed(), rng: &rng))
     }

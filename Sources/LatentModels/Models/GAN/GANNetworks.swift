@@ -77,6 +77,17 @@ public enum GANNetworks {
         Sequential(convolutional ? Linear(features, outputs, initializer: .normal(std: 0.02), rng: &rng) : Linear(features, outputs, rng: &rng))
     }
 
+    /// The projection discriminator's class embedding (Miyato & Koyama 2018): a bias-free linear map from the
+    /// one-hot class to D's last hidden features, so embed(y)·φ(x) adds to D's logit how well x fits class y.
+    ///
+    /// ```swift
+    /// let embed = GANNetworks.classEmbedding(classes: 10, features: 256, rng: &rng)
+    /// embed(Tensor.oneHot([3], classes: 10)).shape   // [1, 256]
+    /// ```
+    public static func classEmbedding(classes: Int, features: Int, rng: inout RandomGenerator) -> Sequential {
+        Sequential(Linear(classes, features, bias: false, rng: &rng))
+    }
+
     static func dcganBatchNormInit(_ net: Sequential, rng: inout RandomGenerator) {
         for case let bn as BatchNorm in net.layers {
             bn.weight.assign(Tensor.normal(bn.weight.value.shape, mean: 1, std: 0.02, rng: &rng))

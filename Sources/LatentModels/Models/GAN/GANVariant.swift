@@ -5,8 +5,12 @@ import LatentTensor
 /// existed have no variant and read as `.plain`.
 ///
 /// - `conditional` (Mirza & Osindero 2014): the one-hot class goes into G
-///   (beside z) and into D — the MLP's D sees it beside the flattened image,
-///   the DCGAN's D as K extra input channels, channel k all ones for class k
+///   (beside z) and into D — the MLP's D is a projection discriminator
+///   (Miyato & Koyama 2018): D(x, y) = ψ(φ(x)) + embed(y)·φ(x), with φ its
+///   hidden layers, ψ its last linear layer and embed a learned vector per
+///   class (with the class merely beside the flattened image, it drew the
+///   requested class 35% of the time on four classes of tiny bars);
+///   the DCGAN's D sees it as K extra input channels, channel k all ones for class k
 ///   (joined after the conv stack, before D's last linear layer, it could only
 ///   shift the logit by a per-class constant and never judge image and class together).
 /// - `acgan` (Odena et al. 2017): G sees the class; D sees only the image and
@@ -83,9 +87,14 @@ public struct GANConditioning: Sendable, Equatable {
     /// Conditional D: the pixels each class's one-hot entry is repeated over beside the image —
     /// 1 for the MLP (K inputs beside the flattened image), H·W for the DCGAN (K constant channels).
     public var labelPixels = 1
+    /// Conditional MLP D: a projection discriminator, D(x, y) = ψ(φ(x)) + embed(y)·φ(x); the class
+    /// embedding is `GAN.auxiliary` (a bias-free Linear from the one-hot class to φ's width).
+    public var projection = false
 
-    public init(variant: GANVariant = .plain, classes: Int = 0, continuous: Int = 0, infoWeight: Float = 1, labelPixels: Int = 1) {
+    public init(variant: GANVariant = .plain, classes: Int = 0, continuous: Int = 0, infoWeight: Float = 1, labelPixels: Int = 1,
+                projection: Bool = false) {
         self.variant = variant
+        self.projection = projection
         self.classes = classes
         self.continuous = continuous
         self.infoWeight = infoWeight

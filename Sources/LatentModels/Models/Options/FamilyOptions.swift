@@ -16,7 +16,7 @@ public protocol FamilyOptions: Codable, Sendable {}
 /// the plan of the training loop that some update rules follow.
 ///
 /// ```swift
-/// let context = ModelContext(imageShape: [1, 28, 28], pixelRange: .unit, classCount: 10)
+/// let context = ModelContext(imageShape: [1, 28, 28], pixelRange: .unit, classCount: 10, trainingImages: 55_000)
 /// ```
 public struct ModelContext: Sendable, Equatable {
     /// [C, H, W].
@@ -30,16 +30,23 @@ public struct ModelContext: Sendable, Equatable {
     public var epochs: Int
     /// Mini-batch size of the training loop.
     public var batchSize: Int
+    /// Images in the prepared training set (N), filled by `TrainingSession` from the data it trains on; nil when a
+    /// model is rebuilt without its data (sampling, evaluation). The β-TCVAE estimator's data-set size.
+    public var trainingImages: Int?
 
     public var pixelCount: Int { imageShape.reduce(1, *) }
 
+    /// Mini-batches in one epoch, when the training set's size is known.
+    public var stepsPerEpoch: Int? { trainingImages.map { ($0 + batchSize - 1) / Swift.max(batchSize, 1) } }
+
     public init(imageShape: [Int], pixelRange: PixelRange = .unit, classCount: Int? = nil, binarized: Bool = false,
-                epochs: Int = 10, batchSize: Int = 128) {
+                epochs: Int = 10, batchSize: Int = 128, trainingImages: Int? = nil) {
         self.imageShape = imageShape
         self.pixelRange = pixelRange
         self.classCount = classCount
         self.binarized = binarized
         self.epochs = epochs
         self.batchSize = batchSize
+        self.trainingImages = trainingImages
     }
 }

@@ -25,12 +25,15 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
     public let options: VAEOptions
     /// The collapse diagnostic of the last validation.
     public private(set) var lastCollapse: PosteriorCollapse?
+    /// N of the β-TCVAE estimator: the training set's size (`ModelContext.trainingImages`), nil when unknown.
+    let trainingImages: Int?
 
     public required init(options: VAEOptions, context: ModelContext, rng: inout RandomGenerator) throws {
         try Self.check(options)
         let architecture = try VAEArchitecture(body: Self.body, network: options.network, prior: options.prior, components: options.components,
                                                conditional: options.conditional, context: context)
         self.options = options
+        trainingImages = context.trainingImages
         vae = VAE(architecture, dataRange: context.pixelRange, rng: &rng)
         optimizer = options.optimizer.make(vae.parameters())
     }
@@ -74,9 +77,9 @@ public class VAEModel: TrainableModel, SamplingModel, ReconstructingModel, Laten
         let weight = klWeight(epoch: epoch)
         let terms: (objective: Tensor, loss: Tensor, reconstruction: Tensor, kl: Tensor)
         if let tcWeight = options.tcWeight {
-            // The model does not know the training set's size: the batch stands for the data set in the estimator.
+            // N is the training set's size (the exact stratified estimator); a model built without its data uses the batch.
             let t = vae.negativeELBO(batch, classes: classes, beta: weight, freeBits: options.freeBits, tcWeight: tcWeight,
-                                     datasetSize: batch.shape[0], rng: &rng)
+                                     datasetSize: trainingImages ?? batch.shape[0], rng: &rng)
             terms = (t.objective, t.loss, t.reconstruction, t.kl)
         } else {
             terms = vae.negativeELBO(batch, classes: classes, beta: weight, freeBits: options.freeBits, rng: &rng)
