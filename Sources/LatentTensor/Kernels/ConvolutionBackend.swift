@@ -24,7 +24,7 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
     public static let environmentDefault: ConvolutionBackend = {
         let text = ProcessInfo.processInfo.environment["LATENT_CONV"] ?? ""
         do { return try parse(text) } catch {
-            FileHandle.standardError.write(Data("warning: \(error.localizedDescription); using onednn\n".utf8))
+            FileHandle.standardError.write(Data("warning: \(error); using onednn\n".utf8))
             return .onednn
         }
     }()
@@ -56,12 +56,14 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
         try $override.withValue(backend, operation: body)
     }
 
-    /// oneDNN's version, e.g. "2.6.3".
+    /// oneDNN's version, e.g. "2.6.3" ("unavailable" when libdnnl.so.2 cannot be loaded).
     public static var oneDNNVersion: String { String(cString: latent_dnnl_version()) }
 
     /// One line for `latent doctor` and the bench header, e.g. "oneDNN 2.6.3 (LATENT_CONV=onednn)".
     public static var summary: String {
         switch current {
+        case .onednn where oneDNNVersion == "unavailable":
+            return "im2col + OpenBLAS (LATENT_CONV=onednn, but libdnnl.so.2 was not found)"
         case .onednn: return "oneDNN \(oneDNNVersion) (LATENT_CONV=onednn; grouped: im2col)"
         case .im2col: return "im2col + OpenBLAS (LATENT_CONV=im2col)"
         }
