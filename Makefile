@@ -1,7 +1,7 @@
 # Latent: `make demo` trains a VAE on Fashion-MNIST, `make test` runs the tests.
 # Both install the Debian packages they need first (only those missing).
 
-APT_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist
+APT_PACKAGES := libopenblas-dev libpng-dev zlib1g-dev pkg-config dataset-fashion-mnist libdnnl-dev
 # Let the compiler use the machine's vector units (AVX-512 where present).
 CPU_FLAGS := $(shell if grep -q avx512f /proc/cpuinfo 2>/dev/null; then echo "-Xswiftc -target-cpu -Xswiftc skylake-avx512"; \
                      elif grep -q avx2 /proc/cpuinfo 2>/dev/null; then echo "-Xswiftc -target-cpu -Xswiftc haswell"; fi)

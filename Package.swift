@@ -22,8 +22,10 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .target(name: "CPNGDecode", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("png16")]),
         .target(name: "CCPU", linkerSettings: [.linkedLibrary("openblas")]),
+        // oneDNN's convolutions (Debian libdnnl-dev's header; libdnnl.so.2 opened on first use) behind a C plan cache.
+        .target(name: "CDNNL", linkerSettings: [.linkedLibrary("dl")]),
         // The library in layers (docs/ARCHITECTURE.md draws the graph); a target sees only the targets it names.
-        .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU"]),
+        .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU", "CDNNL"]),
         .target(name: "LatentNN", dependencies: ["LatentTensor"]),
         .target(name: "LatentData", dependencies: ["LatentTensor", "CZlib", "CPNG", "CPNGDecode"]),
         .target(name: "LatentOutput", dependencies: ["LatentTensor", "LatentData"]),

@@ -39,6 +39,7 @@ struct DoctorCommand: ParsableCommand {
         let sameWidth = report.kernel != report.bestKernel && !BLASKernelChoice.isNarrower(report.kernel, than: report.bestKernel)
         print("kernel        \(report.kernel) (\(report.kernelOrigin); best for this CPU: \(report.bestKernel)\(sameWidth ? ", same vector width" : ""))")
         if let check { print("self-test     \(check.passed ? "passed" : "FAILED: \(check.summary)")") }
+        print("convolutions  \(ConvolutionBackend.summary)")
         print("threads       \(report.threads) (of \(report.logicalCPUs) logical CPUs; --threads or LATENT_THREADS)")
         print("denormals     \(report.flushesDenormals ? "flushed (FTZ/DAZ on)" : "kept (FTZ/DAZ off)")"
               + (report.denormalProbe.map { p in

@@ -34,6 +34,16 @@ public final class BatchNorm: Module, Layer {
                      "BatchNorm(\(c)): input \(x.shape) is not [N, \(c)] or [N, \(c), H, W]")
         let axes = x.rank == 2 ? [0] : [0, 2, 3]
         let statShape = x.rank == 2 ? [1, c] : [1, c, 1, 1]
+        if isTraining && x.rank == 4 {
+            // One fused op (two passes forward, two backward): the same formula as below.
+            let n = x.count / c
+            precondition(n > 1, "BatchNorm needs more than one value per channel in training, got input \(x.shape)")
+            let (y, mean, variance) = x.batchNormalized(weight: weight.value, bias: bias.value, epsilon: epsilon)
+            let m = momentum
+            runningMean.value = runningMean.value * (1 - m) + mean * m
+            runningVar.value = runningVar.value * (1 - m) + variance * (Float(n) / Float(n - 1) * m)
+            return y
+        }
         let normalized: Tensor
         if isTraining {
             let n = x.count / c

@@ -66,6 +66,7 @@ public struct SystemReport: Sendable {
         let name = cpu.brand.isEmpty ? cpu.vendor : cpu.brand
         return "\(name) (family \(cpu.family) model \(cpu.model)) · \(widestISA) · \(blasLibrary) \(kernel) kernel · "
             + "\(threadsText) · FTZ/DAZ \(flushesDenormals ? "on" : "off") · \(build) build"
+            + " · conv \(ConvolutionBackend.current == .onednn ? "oneDNN" : "im2col")"
     }
 
     /// One line for each setting that costs speed.

@@ -1,5 +1,6 @@
-/// 2-D convolution and transposed convolution on NCHW tensors, by im2col and
-/// one GEMM per call for the whole batch.
+/// 2-D convolution and transposed convolution on NCHW tensors: through oneDNN
+/// (`DNNLConvolutionOps`) unless `ConvolutionBackend` says im2col, else by im2col
+/// and one GEMM per call for the whole batch (always for groups > 1).
 extension Tensor {
     /// Cross-correlation as PyTorch's `conv2d`: input [N, C, H, W], weight
     /// [O, C/groups, kH, kW], optional bias [O] → [N, O, Ho, Wo] with
@@ -25,6 +26,7 @@ extension Tensor {
                              dilation: dilation)
         precondition(g.outputHeight > 0 && g.outputWidth > 0, "conv2d: kernel \(weight.shape) (dilation \(dilation)) larger than padded input \(shape)")
         if groups > 1 { return groupedConv2d(weight: weight, bias: bias, geometry: g, groups: groups) }
+        if ConvolutionBackend.current == .onednn, let y = dnnlConv2d(weight: weight, bias: bias, geometry: g) { return y }
         let outChannels = weight.shape[0]
         let plane = g.outputHeight * g.outputWidth
         let col = Tensor(uninitializedShape: [g.patchSize, g.columnCount])
@@ -81,6 +83,7 @@ extension Tensor {
                              kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding, dilation: dilation)
         precondition(g.outputHeight == h && g.outputWidth == wdt, "convTranspose2d: inconsistent geometry")
         if groups > 1 { return groupedConvTranspose2d(weight: weight, bias: bias, geometry: g, groups: groups) }
+        if ConvolutionBackend.current == .onednn, let y = dnnlConvTranspose2d(weight: weight, bias: bias, geometry: g) { return y }
         let plane = h * wdt
         let xT = Tensor(uninitializedShape: [cin, n * plane])
         swapLeadingAxes(storage.pointer, xT.storage.pointer, n, cin, inner: plane)
