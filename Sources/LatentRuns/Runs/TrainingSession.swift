@@ -43,6 +43,8 @@ public final class TrainingSession {
         get { trainer.stopRequested }
         set { trainer.stopRequested = newValue }
     }
+    /// This process's rank among those training the run (0 on one process): only rank 0 should print the run's results.
+    public var rank: Int { trainer.communicator.rank }
     /// Epochs already done when this session began.
     public var startEpoch: Int { trainer.startEpoch }
     /// Position inside the first epoch when resuming a stopped run.
