@@ -68,3 +68,18 @@ fuzz: deps
 	@status=0; scripts/fuzz.sh $(FUZZ_SECONDS) || status=$$?; \
 	LATENT_FUZZ_MUTANTS=5000 swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest \
 		--filter 'FuzzTests|FuzzMutatorTests' && exit $$status
+
+# `make build-mpi`: `latent` with the package trait MPI (Open MPI), in its own build folder, so that
+# `mpirun -np N .build-mpi/release/latent train …` trains one run on N processes (README: "Training on
+# several processes"). `make build` never asks for MPI. `make test-mpi`: `mpirun -np 2` against one
+# process on the same global batch (scripts/mpi-test.sh compares metrics.jsonl and the checkpoints).
+MPI_APT_PACKAGES := libopenmpi-dev openmpi-bin
+LATENT_MPI := .build-mpi/release/latent
+
+.PHONY: build-mpi test-mpi
+build-mpi: deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(MPI_APT_PACKAGES)"
+	swift build $(RELEASE) --product latent --traits MPI --scratch-path .build-mpi
+
+test-mpi: build-mpi
+	LATENT=$(LATENT_MPI) scripts/mpi-test.sh

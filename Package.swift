@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,8 @@ let package = Package(
         // `make serve`: the browser view of runs, its own product so `make build`/`make demo` never compile a server.
         .executable(name: "latent-serve", targets: ["LatentServeCLI"]),
     ],
+    // `make build-mpi`: `--traits MPI` compiles the Open MPI communicator (`#if MPI`); without it nothing asks for MPI.
+    traits: [.trait(name: "MPI", description: "Data-parallel training over Open MPI (libopenmpi-dev).")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
@@ -24,14 +26,15 @@ let package = Package(
         .target(name: "CCPU", linkerSettings: [.linkedLibrary("openblas")]),
         // oneDNN's convolutions (Debian libdnnl-dev's header; libdnnl.so.2 opened on first use) behind a C plan cache.
         .target(name: "CDNNL", linkerSettings: [.linkedLibrary("dl")]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         // The library in layers (docs/ARCHITECTURE.md draws the graph); a target sees only the targets it names.
         .target(name: "LatentTensor", dependencies: ["CBLAS", "CCPU", "CDNNL"]),
-        .target(name: "LatentNN", dependencies: ["LatentTensor"]),
+        .target(name: "LatentNN", dependencies: ["LatentTensor", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .target(name: "LatentData", dependencies: ["LatentTensor", "CZlib", "CPNG", "CPNGDecode"]),
         .target(name: "LatentOutput", dependencies: ["LatentTensor", "LatentData"]),
         .target(name: "LatentEvaluation", dependencies: ["LatentTensor", "LatentNN", "LatentData"]),
         .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput"]),
-        .target(name: "LatentRuns", dependencies: ["LatentTensor", "LatentData", "LatentOutput", "LatentEvaluation",
+        .target(name: "LatentRuns", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentEvaluation",
                                                    "LatentModels"]),
         .target(name: "LatentExperiments", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput",
                                                           "LatentEvaluation", "LatentModels", "LatentRuns"]),

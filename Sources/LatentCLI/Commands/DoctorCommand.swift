@@ -27,6 +27,7 @@ struct DoctorCommand: ParsableCommand {
         if json {
             var object = report.dictionary
             if let check { object["blas_self_test"] = ["passed": check.passed, "summary": check.summary] }
+            object["mpi"] = Communicators.summary()
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) {
                 print(String(decoding: data, as: UTF8.self))
             }
@@ -48,6 +49,7 @@ struct DoctorCommand: ParsableCommand {
                       + "Dispatch workers \(yn(p.dispatchWorkers))"
               } ?? ""))
         print("build         \(report.build) (bounds and overflow checks on\(report.build == "debug" ? ", assertions on" : ""))")
+        print("MPI           \(Communicators.summary())")
         for warning in report.warnings { print("warning: \(warning)") }
     }
 }

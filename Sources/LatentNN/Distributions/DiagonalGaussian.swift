@@ -24,7 +24,7 @@ public enum DiagonalGaussian {
 
     /// z = μ + σ·ε with ε ~ N(0, I) (the reparameterisation trick); returns z and ε.
     public static func sample(mean: Tensor, logVariance: Tensor, rng: inout RandomGenerator) -> (z: Tensor, noise: Tensor) {
-        let eps = Tensor.normal(mean.shape, rng: &rng)
+        let eps = DataParallel.normal(mean.shape, rng: &rng)   // Tensor.normal, or this rank's rows of the global batch's draws
         return (mean + (logVariance * 0.5).exp() * eps, eps)
     }
 

@@ -29,6 +29,9 @@ public final class Adam: Optimizer {
     }
 
     public func step() {
+        // Data-parallel: the gradients summed over ranks first (a no-op on one process), see DataParallel.
+        DataParallel.synchronizeGradients(parameters)
+        defer { DataParallel.stepTaken(parameters) }
         stepCount += 1
         let t = Double(stepCount)
         let bias1 = 1 - Foundation.pow(Double(beta1), t)

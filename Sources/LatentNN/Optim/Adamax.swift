@@ -28,6 +28,9 @@ public final class Adamax: Optimizer {
     }
 
     public func step() {
+        // Data-parallel: the gradients summed over ranks first (a no-op on one process), see DataParallel.
+        DataParallel.synchronizeGradients(parameters)
+        defer { DataParallel.stepTaken(parameters) }
         stepCount += 1
         let clr = Float(Double(learningRate) / (1 - Foundation.pow(Double(beta1), Double(stepCount))))
         for (i, p) in parameters.enumerated() {

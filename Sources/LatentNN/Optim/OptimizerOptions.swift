@@ -34,6 +34,7 @@ public struct OptimizerOptions: Codable, Sendable, Equatable {
 
     /// Clips the gradients of `parameters` when asked to (call between backward and step).
     public func clip(_ parameters: [Parameter]) {
+        DataParallel.synchronizeGradients(parameters)   // the norm of the global batch's gradient, the same on every rank
         if let clipNorm { clipGradientNorm(parameters, maxNorm: clipNorm) }
     }
 }

@@ -25,6 +25,9 @@ public final class SGD: Optimizer {
     }
 
     public func step() {
+        // Data-parallel: the gradients summed over ranks first (a no-op on one process), see DataParallel.
+        DataParallel.synchronizeGradients(parameters)
+        defer { DataParallel.stepTaken(parameters) }
         for (i, p) in parameters.enumerated() {
             guard let g = p.grad else { continue }
             let hadVelocity = velocity.slots[i] != nil

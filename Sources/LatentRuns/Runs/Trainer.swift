@@ -1,5 +1,6 @@
 import Foundation
 import LatentTensor
+import LatentNN
 import LatentData
 import LatentOutput
 import LatentModels
@@ -38,6 +39,11 @@ public struct Trainer {
     public var log: (String) -> Void = { print($0) }
     /// Asked after every step: a signal number stops training cleanly.
     public var stopRequested: () -> Int32? = { StopRequest.pending }
+    /// The processes training this run together (data-parallel when there are several, see `DataParallel`):
+    /// each takes its rows of every global mini-batch; rank 0 alone validates and writes files.
+    public var communicator: any Communicator = SingleProcessCommunicator()
+    /// Whether this process writes the run's files (rank 0).
+    var isWriter: Bool { communicator.rank == 0 }
 
     public init(run: RunDirectory, data: PreparedData, model: any TrainableModel) {
         self.run = run
@@ -70,6 +76,11 @@ public struct Trainer {
     public func train(rng: inout RandomGenerator) throws {
         let options = run.config.training
         let x = data.train
+        let parallel = communicator.size > 1
+        let log = isWriter ? self.log : { _ in }
+        if parallel && model is any EpochEndingModel {
+            throw LatentError.invalidArgument("\(run.config.family) fits in closed form at the end of each pass, which does not train on several processes yet; start one process")
+        }
         guard startEpoch < options.epochs else {
             log("\(run.name): all \(options.epochs) epochs are done")
             return
@@ -94,7 +105,7 @@ public struct Trainer {
                 batches = MiniBatches(count: x.count, batchSize: options.batchSize, shuffle: &rng)
             }
             let progress = Progress("epoch \(epoch)/\(options.epochs)" + (resume == nil ? "" : " (resumed)"), total: x.count - (resume?.seen ?? 0))
-            progress.quiet = quiet
+            progress.quiet = quiet || !isWriter
             let watch = Stopwatch()
             var sums: [String: Double] = [:], order: [String] = []
             for (k, v) in resume?.sums ?? [] { sums[k] = v; order.append(k) }
@@ -104,8 +115,16 @@ public struct Trainer {
             let seenBefore = seen
             for indices in batches.dropFirst(step) {
                 step += 1
-                let batch = data.trainingBatch(indices, rng: &rng)
-                let values = try model.trainStep(batch, labels: indices.map { x.labels[$0] }, epoch: epoch, rng: &rng)
+                let values: [(String, Double)]
+                var agreedStop: Int32?? = .none   // data-parallel: the ranks' stop requests, summed with the metrics
+                if parallel {
+                    let (reduced, stop) = try parallelStep(indices, epoch: epoch, rng: &rng)
+                    values = reduced
+                    agreedStop = .some(stop)
+                } else {
+                    let batch = data.trainingBatch(indices, rng: &rng)
+                    values = try model.trainStep(batch, labels: indices.map { x.labels[$0] }, epoch: epoch, rng: &rng)
+                }
                 if let (name, value) = values.first {
                     let scale = lossScale ?? (magnitude.count > 0 ? Swift.max(magnitude.sum / Double(magnitude.count), 1) : nil)
                     var problem: String?
@@ -115,8 +134,10 @@ public struct Trainer {
                         problem = String(format: "the %@ grew to %.4g, more than %g× its typical magnitude %.4g", name, value, factor, scale)
                     }
                     if let problem {
-                        try run.metrics.append(["epoch": epoch, "step": step, "status": "diverged", name: value])
-                        _ = try? RunReport.write(run)   // the report is a courtesy; the error below is what matters
+                        if isWriter {
+                            try run.metrics.append(["epoch": epoch, "step": step, "status": "diverged", name: value])
+                            _ = try? RunReport.write(run)   // the report is a courtesy; the error below is what matters
+                        }
                         throw LatentError.nonFinite("\(run.name): \(problem) at epoch \(epoch), step \(step). \(kept(savedAt)) Try a smaller --lr or --clip-norm\(factor > 0 ? " (or a larger --divergence-factor)" : "").")
                     }
                     if lossScale == nil { magnitude.sum += Swift.abs(value); magnitude.count += 1 }
@@ -127,17 +148,19 @@ public struct Trainer {
                 }
                 seen += indices.count
                 progress.advance(by: indices.count, status: order.first.map { String(format: "%@ %.4g", $0, sums[$0]! / Double(seen)) } ?? "")
-                if let signal = stopRequested(), step < batches.batchCount {
+                if let signal = agreedStop ?? stopRequested(), step < batches.batchCount {
                     guard !(model is any EpochEndingModel) else {
-                        _ = try? RunReport.write(run)
+                        if isWriter { _ = try? RunReport.write(run) }
                         throw TrainingInterrupted(signal: signal, description: "\(run.name): stopped by signal \(signal) in epoch \(epoch); \(run.config.family) fits at the end of each pass, so that epoch is dropped. \(kept(savedAt)) Continue with `latent train --resume \(run.name)`.")
                     }
-                    var checkpoint = snapshot(epoch: epoch - 1, rng: rng, record: lastRecord, lossScale: lossScale)
-                    checkpoint.progress = EpochProgress(steps: step, seen: seen, sums: order.map { ($0, sums[$0]!) }, epochStart: epochStart,
-                                                        lossMagnitude: magnitude)
-                    try checkpoint.save(to: run.lastCheckpoint)
-                    try writePlots()
-                    try RunReport.write(run)
+                    if isWriter {
+                        var checkpoint = snapshot(epoch: epoch - 1, rng: rng, record: lastRecord, lossScale: lossScale)
+                        checkpoint.progress = EpochProgress(steps: step, seen: seen, sums: order.map { ($0, sums[$0]!) }, epochStart: epochStart,
+                                                            lossMagnitude: magnitude)
+                        try checkpoint.save(to: run.lastCheckpoint)
+                        try writePlots()
+                        try RunReport.write(run)
+                    }
                     progress.finish(status: "stopped")
                     throw TrainingInterrupted(signal: signal, description: "\(run.name): stopped by signal \(signal) at epoch \(epoch), step \(step) of \(batches.batchCount); checkpoint saved in \(run.lastCheckpoint). Continue with `latent train --resume \(run.name)`.")
                 }
@@ -147,6 +170,13 @@ public struct Trainer {
             let seconds = watch.elapsed
             var record: [String: Any] = ["epoch": epoch, "seconds": seconds, "images_per_sec": Double(seen - seenBefore) / seconds]
             for k in order { record[k] = sums[k]! / Double(seen) }
+            guard isWriter else {
+                // Another rank: rank 0 validates and writes; this one only agrees on a stop.
+                if let signal = agreedStopRequest(), epoch < options.epochs {
+                    throw TrainingInterrupted(signal: signal, description: "\(run.name): stopped by signal \(signal) after epoch \(epoch) (rank \(communicator.rank)).")
+                }
+                continue
+            }
             if data.validation.count > 0 {
                 var evalRng = RandomGenerator(seed: options.seed &+ 1_000 &+ UInt64(epoch))
                 for (k, v) in model.validate(data.evaluationImages(data.validation), labels: data.validation.labels, rng: &evalRng) {
@@ -171,12 +201,46 @@ public struct Trainer {
             if epoch == options.epochs || (every > 0 && epoch % every == 0) { lastGrid = (epoch, try writeImages(epoch: epoch)) }
             try writePlots()
             try RunReport.write(run)   // again, to link the pictures just written
-            if let signal = stopRequested(), epoch < options.epochs {
+            if let signal = agreedStopRequest(), epoch < options.epochs {
                 throw TrainingInterrupted(signal: signal, description: "\(run.name): stopped by signal \(signal) after epoch \(epoch); checkpoint saved in \(run.lastCheckpoint). Continue with `latent train --resume \(run.name)`.")
             }
         }
+        guard isWriter else { return }
         try writeImages(epoch: nil, reusing: lastGrid?.epoch == options.epochs ? lastGrid?.samples : nil)
         try RunReport.write(run)
+    }
+
+    /// One data-parallel step: every rank binarizes the whole global batch (the generator advances as in one
+    /// process) and trains on its `RowShard` of it inside a `DataParallel` context (the optimizers sum the
+    /// gradients over ranks). Then one small allreduce of doubles: the metrics weighted by each rank's share
+    /// (the global batch's means), the stop requests, and rank 0's generator state, which every rank adopts
+    /// (a family whose draws are not batch-shaped stays in step, if not exact).
+    func parallelStep(_ indices: [Int], epoch: Int, rng: inout RandomGenerator) throws -> (values: [(String, Double)], stop: Int32?) {
+        let shard = RowShard.split(total: indices.count, rank: communicator.rank, size: communicator.size)
+        let batch = data.trainingBatch(indices, rng: &rng).rows(shard.range)
+        let labels = shard.range.map { data.train.labels[indices[$0]] }
+        let context = DataParallel(communicator: communicator, shard: shard)
+        let local = try context.during { try model.trainStep(batch, labels: labels, epoch: epoch, rng: &rng) }
+        var buffer = local.map { $0.1 * Double(shard.weight) }
+        let signal = stopRequested()
+        buffer.append(signal == nil ? 0 : 1)
+        let words = [rng.s0, rng.s1, rng.s2, rng.s3]
+        for word in words { for k in 0..<4 { buffer.append(isWriter ? Double((word >> (16 * UInt64(k))) & 0xFFFF) : 0) } }
+        communicator.allreduceSum(&buffer)
+        let n = local.count
+        var state = [UInt64](repeating: 0, count: 4)
+        for i in 0..<4 { for k in 0..<4 { state[i] |= UInt64(buffer[n + 1 + 4 * i + k]) << (16 * UInt64(k)) } }
+        (rng.s0, rng.s1, rng.s2, rng.s3) = (state[0], state[1], state[2], state[3])
+        return (zip(local, buffer).map { ($0.0, $1) }, buffer[n] > 0 ? (signal ?? SIGTERM) : nil)
+    }
+
+    /// A stop request every rank agrees on (one allreduce when there are several).
+    func agreedStopRequest() -> Int32? {
+        let signal = stopRequested()
+        guard communicator.size > 1 else { return signal }
+        var flag = [signal == nil ? 0.0 : 1.0]
+        communicator.allreduceSum(&flag)
+        return flag[0] > 0 ? (signal ?? SIGTERM) : nil
     }
 
     /// The end-of-epoch progress status: the first training metric and its validation twin, the family's

@@ -1,10 +1,14 @@
 import Foundation
 import LatentTensor
+import LatentNN
 import LatentData
 import LatentModels
 
 /// One `latent train`: a new run or a resumed one, with its folder locked
 /// for as long as the session lives, its data loaded and its model built.
+/// Under mpirun (a build with MPI) every process makes a session: rank 0 creates or
+/// resumes and locks the folder, the others open it read-only and train their share
+/// of each batch (`Trainer.communicator`); config.json records `world_size`.
 ///
 /// ```swift
 /// let session = try TrainingSession.start(config: config, data: data, root: "runs", name: "vae-mnist", explicitName: true)
@@ -16,9 +20,9 @@ public final class TrainingSession {
     public private(set) var trainer: Trainer
     public var run: RunDirectory { trainer.run }
     private var rng: RandomGenerator
-    private let lock: RunLock
+    private let lock: RunLock?
 
-    private init(trainer: Trainer, rng: RandomGenerator, lock: RunLock) {
+    private init(trainer: Trainer, rng: RandomGenerator, lock: RunLock?) {
         self.trainer = trainer
         self.rng = rng
         self.lock = lock
@@ -39,26 +43,121 @@ public final class TrainingSession {
         get { trainer.stopRequested }
         set { trainer.stopRequested = newValue }
     }
+    /// This process's rank among those training the run (0 on one process): only rank 0 should print the run's results.
+    public var rank: Int { trainer.communicator.rank }
     /// Epochs already done when this session began.
     public var startEpoch: Int { trainer.startEpoch }
     /// Position inside the first epoch when resuming a stopped run.
     public var resumedSteps: Int { trainer.resumeProgress?.steps ?? 0 }
 
     /// Builds the model, claims a new run folder (a chosen name must be free;
-    /// a generated one gets a free suffix) and locks it.
+    /// a generated one gets a free suffix) and locks it. `communicator` (default:
+    /// `Communicators.world()`, MPI under mpirun) names the processes training together.
     public static func start(config: RunConfig, data: PreparedData, root: String, name: String,
-                             explicitName: Bool) throws -> TrainingSession {
+                             explicitName: Bool, communicator: (any Communicator)? = nil) throws -> TrainingSession {
+        let world = try communicator ?? Communicators.world()
+        var config = config
+        if world.size > 1, let threads = parallelThreads(config, size: world.size) {
+            BLAS.threads = threads
+            config.threads = threads
+        }
         var rng = RandomGenerator(seed: config.training.seed)
+<<<<<<< HEAD
         let model = try config.buildModel(rng: &rng, trainingImages: data.train.count)
         let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
         let lock = try RunLock(runPath: run.path)
         return TrainingSession(trainer: Trainer(run: run, data: data, model: model), rng: rng, lock: lock)
+=======
+        let model = try config.buildModel(rng: &rng)
+        guard world.size > 1 else {
+            let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
+            let lock = try RunLock(runPath: run.path)
+            return TrainingSession(trainer: Trainer(run: run, data: data, model: model), rng: rng, lock: lock)
+        }
+        // Rank 0 creates and locks the folder, then tells the others where it is ("" when it failed).
+        var run: RunDirectory?, lock: RunLock?
+        if world.rank == 0 {
+            do {
+                let created = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
+                lock = try RunLock(runPath: created.path)
+                try recordWorldSize(created, world.size)
+                run = created
+            } catch {
+                _ = world.broadcast("")
+                throw error
+            }
+        }
+        let path = world.broadcast(run?.path ?? "")
+        guard !path.isEmpty else { throw LatentError.invalidArgument("rank 0 could not create the run (its error is above)") }
+        var trainer = Trainer(run: try run ?? RunDirectory.open(path, root: root), data: data, model: model)
+        trainer.communicator = world
+        return TrainingSession(trainer: trainer, rng: rng, lock: lock)
+    }
+
+    /// BLAS threads per process when several share the machine: the cores ÷ the processes on this machine,
+    /// unless `--threads` or LATENT_THREADS says; nil to keep the current count.
+    static func parallelThreads(_ config: RunConfig, size: Int,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
+        let given = config.command.contains { $0 == "--threads" || $0.hasPrefix("--threads=") } || environment["LATENT_THREADS"] != nil
+        guard !given else { return nil }
+        let local = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? size
+        return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount / Swift.max(local, 1))
+    }
+
+    /// Adds `world_size` (the processes of the latest session) to the run's config.json.
+    static func recordWorldSize(_ run: RunDirectory, _ size: Int) throws {
+        let url = URL(fileURLWithPath: run.configPath)
+        guard var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else { return }
+        object["world_size"] = size
+        try AtomicFile.write(JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), to: url)
+>>>>>>> mpi
     }
 
     /// Locks an existing run, removes what a killed process left behind,
     /// checks `changes` against the run's settings, restores the last
     /// checkpoint and trims metrics.jsonl to it (each epoch exactly once).
-    public static func resume(_ nameOrPath: String, root: String, changes: ResumeChanges = ResumeChanges()) throws -> TrainingSession {
+    /// `communicator` as in `start`: under mpirun rank 0 does all of this, the others then open the
+    /// run read-only and restore the same checkpoint; any number of processes resumes any checkpoint.
+    public static func resume(_ nameOrPath: String, root: String, changes: ResumeChanges = ResumeChanges(),
+                              communicator: (any Communicator)? = nil) throws -> TrainingSession {
+        let world = try communicator ?? Communicators.world()
+        guard world.size > 1 else { return try resumeWriting(nameOrPath, root: root, changes: changes) }
+        if let threads = parallelThreads(try RunDirectory.open(nameOrPath, root: root).config, size: world.size) { BLAS.threads = threads }
+        var session: TrainingSession?
+        if world.rank == 0 {
+            do {
+                session = try resumeWriting(nameOrPath, root: root, changes: changes)
+                try recordWorldSize(session!.run, world.size)
+            } catch {
+                _ = world.broadcast("")
+                throw error
+            }
+        }
+        let path = world.broadcast(session?.run.path ?? "")
+        guard !path.isEmpty else { throw LatentError.invalidArgument("rank 0 could not resume the run (its error is above)") }
+        let resumed = try session ?? resumeReading(path, root: root)
+        resumed.trainer.communicator = world
+        return resumed
+    }
+
+    /// Another rank's view of a run rank 0 has just resumed: the same checkpoint, model and data; no lock, no writes.
+    static func resumeReading(_ path: String, root: String) throws -> TrainingSession {
+        let run = try RunDirectory.open(path, root: root)
+        let checkpoint = FileManager.default.fileExists(atPath: run.lastCheckpoint)
+            ? try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family) : nil
+        let data = try PreparedData.load(run.config.data)
+        var rng = RandomGenerator(seed: run.config.training.seed)
+        let model = try run.config.buildModel(rng: &rng)
+        var trainer = Trainer(run: run, data: data, model: model)
+        if let checkpoint {
+            try trainer.restore(checkpoint)
+            rng = checkpoint.rng
+        }
+        return TrainingSession(trainer: trainer, rng: rng, lock: nil)
+    }
+
+    /// `resume` on one process (rank 0's part under mpirun).
+    static func resumeWriting(_ nameOrPath: String, root: String, changes: ResumeChanges) throws -> TrainingSession {
         var run = try RunDirectory.open(nameOrPath, root: root)
         let lock = try RunLock(runPath: run.path)
         run.removeStaleTemporaries()
@@ -110,7 +209,7 @@ public final class TrainingSession {
 
     /// Trains the remaining epochs (see `Trainer.train`).
     public func train() throws {
-        defer { lock.release() }
+        defer { lock?.release() }
         try trainer.train(rng: &rng)
     }
 }

@@ -88,6 +88,27 @@ public final class DBM: Module {
         for _ in 0..<gibbsSteps { gibbsSweep(&negative, rng: &rng) }
         chains = negative
         let m = Float(negative[0].shape[0])
+        if let context = DataParallel.current, context.communicator.size > 1 {
+            // Data-parallel: the chains are the same on every rank (drawn from the shared generator); the data's
+            // mean-field statistics are summed over ranks, weighted to the global batch's mean, in one allreduce.
+            let local = withoutGradient {
+                (0..<depth).map { l in Tensor.gemm(positive[l + 1], transA: true, positive[l], transB: false) }
+                    + (0...depth).map { positive[$0].sum(axis: 0) }
+            }
+            let summed = context.allreduceSum(local, scale: context.shard.weight / b)
+            withoutGradient {
+                for l in 0..<depth {
+                    let step = (summed[l] - Tensor.gemm(negative[l + 1], transA: true, negative[l], transB: false) / m) * learningRate
+                    weights[l].update { p, n in step.withData { g in for i in 0..<n { p[i] += g[i] } } }
+                }
+                for l in 0...depth {
+                    let delta = (summed[depth + l] - negative[l].sum(axis: 0) / m) * learningRate
+                    biases[l].update { p, n in delta.withData { g in for i in 0..<n { p[i] += g[i] } } }
+                }
+            }
+            let r = visibleProbabilities(positive[1])
+            return withoutGradient { ((r - v) * (r - v)).sum().item / b }
+        }
         withoutGradient {
             for l in 0..<depth {
                 let (above, below) = (l + 1, l)

@@ -27,6 +27,8 @@ public final class RBM: Module {
     public var upScale: Float = 1
     public var downScale: Float = 1
     var velocity: (w: Tensor, b: Tensor, c: Tensor)?
+    /// In a data-parallel step: the global batch's mean visible row, summed with the statistics.
+    public internal(set) var summedDataMean: Tensor?
 
     public var visibleCount: Int { weights.value.shape[1] }
     public var hiddenCount: Int { weights.value.shape[0] }
@@ -58,7 +60,8 @@ public final class RBM: Module {
     }
 
     /// Binary draws with the given probabilities.
-    public func draw(_ p: Tensor, rng: inout RandomGenerator) -> Tensor { Tensor.bernoulli(p, rng: &rng) }
+    /// In a data-parallel step, batch-shaped draws are this rank's rows of the whole batch's draws (`DataParallel.bernoulli`).
+    public func draw(_ p: Tensor, rng: inout RandomGenerator) -> Tensor { DataParallel.bernoulli(p, rng: &rng) }
 
     /// F(v) = −bᵀv − Σⱼ softplus(cⱼ + Wⱼv), so that p(v) = e^{−F(v)}/Z: [N].
     public func freeEnergy(_ v: Tensor) -> Tensor {
@@ -126,6 +129,10 @@ public final class RBM: Module {
         let (h, vis) = (hiddenCount, visibleCount)
         let gradB = vp.sum(axis: 0) - vn.sum(axis: 0)
         let gradC = hp.sum(axis: 0) - hn.sum(axis: 0)
+        if let context = DataParallel.current, context.communicator.size > 1 {
+            applySummed(context, vp, hp, vn, hn, gradB: gradB, gradC: gradC, rate: rate, momentum: momentum, weightDecay: weightDecay)
+            return
+        }
         if momentum == 0 && weightDecay == 0 {
             weights.update { w, _ in
                 BLAS.sgemm(transA: true, transB: false, m: h, n: vis, k: hp.shape[0], alpha: rate, a: hp.storage.pointer, lda: h,
@@ -143,6 +150,26 @@ public final class RBM: Module {
         vel.b = vel.b * momentum + gradB * rate
         vel.c = vel.c * momentum + gradC * rate
         velocity = vel
+        weights.update { p, n in vel.w.withData { d in for i in 0..<n { p[i] += d[i] } } }
+        visibleBias.update { p, n in vel.b.withData { d in for i in 0..<n { p[i] += d[i] } } }
+        hiddenBias.update { p, n in vel.c.withData { d in for i in 0..<n { p[i] += d[i] } } }
+    }
+
+    /// `apply` on several ranks: each rank's statistics, divided by its rows and weighted by its share of the
+    /// global batch, summed over ranks in one allreduce ([W | b | c | the data's column sums] in one buffer), so every rank adds the
+    /// global batch's mean statistics × learning rate (`rate` is the learning rate ÷ this rank's rows).
+    private func applySummed(_ context: DataParallel, _ vp: Tensor, _ hp: Tensor, _ vn: Tensor, _ hn: Tensor, gradB: Tensor, gradC: Tensor,
+                             rate: Float, momentum: Float, weightDecay: Float) {
+        let rows = Float(vp.shape[0])
+        let gradW = Tensor.gemm(hp, transA: true, vp, transB: false) - Tensor.gemm(hn, transA: true, vn, transB: false)
+        let summed = context.allreduceSum([gradW, gradB, gradC, vp.sum(axis: 0)], scale: context.shard.weight / rows)
+        summedDataMean = summed[3]
+        let learningRate = rate * rows
+        var vel = velocity ?? (Tensor.zeros([hiddenCount, visibleCount]), Tensor.zeros([visibleCount]), Tensor.zeros([hiddenCount]))
+        vel.w = vel.w * momentum + (summed[0] - weights.value.detached() * weightDecay) * learningRate
+        vel.b = vel.b * momentum + summed[1] * learningRate
+        vel.c = vel.c * momentum + summed[2] * learningRate
+        if momentum != 0 || weightDecay != 0 { velocity = vel }
         weights.update { p, n in vel.w.withData { d in for i in 0..<n { p[i] += d[i] } } }
         visibleBias.update { p, n in vel.b.withData { d in for i in 0..<n { p[i] += d[i] } } }
         hiddenBias.update { p, n in vel.c.withData { d in for i in 0..<n { p[i] += d[i] } } }

@@ -56,8 +56,13 @@ public final class RBMModel: TrainableModel, SamplingModel, GibbsSamplingModel, 
 
     public func trainStep(_ batch: Tensor, labels: [Int], epoch: Int, rng: inout RandomGenerator) throws -> [(String, Double)] {
         let rate = linearDecay ? learningRate * Float(epochs - epoch + 1) / Float(epochs) : learningRate
-        pixelMeans.add(batch)
+        let parallel = DataParallel.current.map { $0.communicator.size > 1 } ?? false
+        if !parallel { pixelMeans.add(batch) }
         let error = rbm.train(batch, learningRate: rate, negative: negative, momentum: momentum, weightDecay: weightDecay, rng: &rng)
+        if parallel, let mean = rbm.summedDataMean, let rows = DataParallel.current?.shard.total {
+            // Several ranks: the whole batch's pixel frequencies, summed with the CD statistics.
+            pixelMeans.add(mean.reshaped([1, mean.count]).broadcasted(to: [rows, mean.count]).detached())
+        }
         return [("reconstruction_error", Double(error))]
     }
 
