@@ -39,6 +39,7 @@ struct LatentCommand: ParsableCommand {
             exit(withError: error)   // `--help` runs a help command that throws; ValidationError, CleanExit, ExitCode
         } catch {
             FileHandle.standardError.write(Data(("Error: " + UserFacingError.message(for: error) + "\n").utf8))
+            Communicators.abortJob(exitCode: EXIT_FAILURE)    // under mpirun: the other ranks must not wait for this one
             Foundation.exit(EXIT_FAILURE)
         }
     }

@@ -38,6 +38,7 @@ struct SessionArguments: ParsableArguments {
             throw ExitCode(stop.exitCode)
         }
         let run = session.run
+        guard session.rank == 0 else { return }      // under mpirun, rank 0 alone speaks for the run
         if json {
             writeJSON(["run": run.path, "metrics": run.metrics.epochRecords().last ?? [:]])
         } else {

@@ -127,6 +127,19 @@ public enum Communicators {
         #endif
     }
 
+    /// After an error this process cannot recover from: ends the whole mpirun job (every rank) when
+    /// several processes train together, so none waits forever for this one; does nothing otherwise.
+    ///
+    /// ```swift
+    /// // after printing the error line
+    /// Communicators.abortJob(exitCode: 1)
+    /// ```
+    public static func abortJob(exitCode: Int32) {
+        #if MPI
+        MPICommunicator.abortJob(exitCode: exitCode)
+        #endif
+    }
+
     /// `latent doctor`'s MPI line: whether this binary has MPI and, started by mpirun, this process's rank.
     ///
     /// ```swift

@@ -40,6 +40,16 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         return world
     }
 
+    /// Ends every process of the job (MPI_Abort) when MPI is running on several: after an error on one
+    /// rank the others would otherwise wait forever in their next collective call.
+    static func abortJob(exitCode: Int32) {
+        lock.lock()
+        let world = shared
+        lock.unlock()
+        guard let world, world.size > 1 else { return }
+        _ = MPI_Abort(latent_mpi_comm_world(), exitCode)
+    }
+
     /// Open MPI's version line ("Open MPI v4.1.4, …").
     public static var libraryVersion: String {
         var buffer = [CChar](repeating: 0, count: 512)

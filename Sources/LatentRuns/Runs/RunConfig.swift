@@ -42,6 +42,8 @@ public struct RunConfig: Codable, Sendable {
     public var changes: [RunChange]?
     /// Compute threads the run started with (`--threads`); nil in runs made before it was recorded.
     public var threads: Int?
+    /// Processes that trained the run together in its latest session (`mpirun -np N`); nil for one process.
+    public var worldSize: Int?
 
     public init(family: String, command: [String], data: PreparedData, training: TrainingOptions, model: any FamilyOptions) {
         self.family = family
@@ -72,6 +74,7 @@ public struct RunConfig: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case family, format, latentVersion, created, command, data, dataDescription, imageShape, trainCount, validationCount,
              testCount, classCount, training, model, changes, threads
+        case worldSize = "world_size"
     }
 
     public init(from decoder: any Swift.Decoder) throws {
@@ -102,6 +105,7 @@ public struct RunConfig: Codable, Sendable {
         }
         changes = try c.decodeIfPresent([RunChange].self, forKey: .changes)
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
+        worldSize = try c.decodeIfPresent(Int.self, forKey: .worldSize)
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -122,6 +126,7 @@ public struct RunConfig: Codable, Sendable {
         try model.encode(to: c.superEncoder(forKey: .model))
         try c.encodeIfPresent(changes, forKey: .changes)
         try c.encodeIfPresent(threads, forKey: .threads)
+        try c.encodeIfPresent(worldSize, forKey: .worldSize)
     }
 }
 

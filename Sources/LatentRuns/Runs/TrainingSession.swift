@@ -57,18 +57,13 @@ public final class TrainingSession {
                              explicitName: Bool, communicator: (any Communicator)? = nil) throws -> TrainingSession {
         let world = try communicator ?? Communicators.world()
         var config = config
+        config.worldSize = world.size > 1 ? world.size : nil
         if world.size > 1, let threads = parallelThreads(config, size: world.size) {
             BLAS.threads = threads
             config.threads = threads
         }
         var rng = RandomGenerator(seed: config.training.seed)
-<<<<<<< HEAD
         let model = try config.buildModel(rng: &rng, trainingImages: data.train.count)
-        let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
-        let lock = try RunLock(runPath: run.path)
-        return TrainingSession(trainer: Trainer(run: run, data: data, model: model), rng: rng, lock: lock)
-=======
-        let model = try config.buildModel(rng: &rng)
         guard world.size > 1 else {
             let run = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
             let lock = try RunLock(runPath: run.path)
@@ -80,7 +75,6 @@ public final class TrainingSession {
             do {
                 let created = try RunDirectory.create(root: root, name: name, config: config, explicitName: explicitName)
                 lock = try RunLock(runPath: created.path)
-                try recordWorldSize(created, world.size)
                 run = created
             } catch {
                 _ = world.broadcast("")
@@ -104,15 +98,6 @@ public final class TrainingSession {
         return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount / Swift.max(local, 1))
     }
 
-    /// Adds `world_size` (the processes of the latest session) to the run's config.json.
-    static func recordWorldSize(_ run: RunDirectory, _ size: Int) throws {
-        let url = URL(fileURLWithPath: run.configPath)
-        guard var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else { return }
-        object["world_size"] = size
-        try AtomicFile.write(JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), to: url)
->>>>>>> mpi
-    }
-
     /// Locks an existing run, removes what a killed process left behind,
     /// checks `changes` against the run's settings, restores the last
     /// checkpoint and trims metrics.jsonl to it (each epoch exactly once).
@@ -126,8 +111,7 @@ public final class TrainingSession {
         var session: TrainingSession?
         if world.rank == 0 {
             do {
-                session = try resumeWriting(nameOrPath, root: root, changes: changes)
-                try recordWorldSize(session!.run, world.size)
+                session = try resumeWriting(nameOrPath, root: root, changes: changes, worldSize: world.size)
             } catch {
                 _ = world.broadcast("")
                 throw error
@@ -147,7 +131,7 @@ public final class TrainingSession {
             ? try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family) : nil
         let data = try PreparedData.load(run.config.data)
         var rng = RandomGenerator(seed: run.config.training.seed)
-        let model = try run.config.buildModel(rng: &rng)
+        let model = try run.config.buildModel(rng: &rng, trainingImages: data.train.count)
         var trainer = Trainer(run: run, data: data, model: model)
         if let checkpoint {
             try trainer.restore(checkpoint)
@@ -157,7 +141,7 @@ public final class TrainingSession {
     }
 
     /// `resume` on one process (rank 0's part under mpirun).
-    static func resumeWriting(_ nameOrPath: String, root: String, changes: ResumeChanges) throws -> TrainingSession {
+    static func resumeWriting(_ nameOrPath: String, root: String, changes: ResumeChanges, worldSize: Int = 1) throws -> TrainingSession {
         var run = try RunDirectory.open(nameOrPath, root: root)
         let lock = try RunLock(runPath: run.path)
         run.removeStaleTemporaries()
@@ -183,6 +167,7 @@ public final class TrainingSession {
         run = try run.updatingConfig { config in
             config.training = plan.training
             config.model = plan.model
+            config.worldSize = worldSize > 1 ? worldSize : nil
             guard !differences.isEmpty else { return }
             config.changes = (config.changes ?? []) + differences.map { RunChange(afterEpoch: done, option: $0.flag, old: $0.old, new: $0.new) }
         }

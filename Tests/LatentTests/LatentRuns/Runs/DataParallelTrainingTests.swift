@@ -103,4 +103,17 @@ import Testing
         #expect(weights < 1e-5, "weights differ by \(weights)")
         #expect(resumed.config["world_size"] as? Int == 3)
     }
+
+    /// world_size names the latest session's processes: a run trained on two and finished on one records none.
+    @Test func aRunStoppedOnTwoRanksResumesOnOne() throws {
+        let data = try data()
+        let single = try train(config("vae", data), data, ranks: 1, root: TempFolder().path)
+        let root = TempFolder().path
+        let first = try train(config("vae", data, epochs: 4), data, ranks: 2, root: root)
+        #expect(first.config["world_size"] as? Int == 2)
+        let resumed = try train(config("vae", data), data, ranks: 1, root: root, resume: 8)
+        let (metrics, weights) = difference(single, resumed)
+        #expect(metrics < 1e-4 && weights < 1e-5, "metrics differ by \(metrics), weights by \(weights)")
+        #expect(resumed.config["world_size"] == nil)
+    }
 }
