@@ -68,3 +68,25 @@ fuzz: deps
 	@status=0; scripts/fuzz.sh $(FUZZ_SECONDS) || status=$$?; \
 	LATENT_FUZZ_MUTANTS=5000 swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest \
 		--filter 'FuzzTests|FuzzMutatorTests' && exit $$status
+
+# `make test-tensorboard`: trains a tiny run with --tensorboard, resumes it, and reads the event files with the
+# `tensorboard` package's own reader (event_accumulator), installed from PyPI into a venv under .build-venv:
+# scalars and their steps against metrics.jsonl, the sample grids against the PNGs the trainer wrote, the options text.
+TB_VENV := .build-venv
+
+.PHONY: test-tensorboard
+test-tensorboard: build
+	@test -x $(TB_VENV)/bin/python || python3 -m venv $(TB_VENV)
+	@$(TB_VENV)/bin/python -c "import tensorboard" 2>/dev/null || $(TB_VENV)/bin/pip install -q tensorboard
+	$(TB_VENV)/bin/python scripts/tensorboard-check.py $(LATENT)
+
+# `make test-browser`: headless Chromium (Debian's `chromium`, installed here if missing) loads the run page of a
+# tiny run served by latent-serve on a free port and checks the rendered page has the loss chart and the pictures
+# (scripts/browser-check.sh). SCREENSHOT=docs/images/serve-run.png also saves the page as the README shows it.
+.PHONY: test-browser
+test-browser: deps
+	@dpkg -s chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	swift build $(RELEASE) --product latent
+	swift build $(RELEASE) --product latent-serve
+	scripts/browser-check.sh $(LATENT) .build/release/latent-serve $(SCREENSHOT)

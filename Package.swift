@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // TensorBoard event files (`train --tensorboard`): the messages are hand-written conformances, no protoc plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
@@ -29,8 +31,10 @@ let package = Package(
         .target(name: "LatentOutput", dependencies: ["LatentTensor", "LatentData"]),
         .target(name: "LatentEvaluation", dependencies: ["LatentTensor", "LatentNN", "LatentData"]),
         .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput"]),
+        // TensorBoard's event files: record framing with CRC-32C and the Event/Summary messages.
+        .target(name: "LatentTensorBoard", dependencies: ["LatentTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "LatentRuns", dependencies: ["LatentTensor", "LatentData", "LatentOutput", "LatentEvaluation",
-                                                   "LatentModels"]),
+                                                   "LatentModels", "LatentTensorBoard"]),
         .target(name: "LatentExperiments", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput",
                                                           "LatentEvaluation", "LatentModels", "LatentRuns"]),
         .target(name: "LatentBenchmarks", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput",
