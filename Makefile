@@ -18,8 +18,14 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# TRAITS=TensorBoard (or MPI, comma-separated) builds optional parts in: `make build TRAITS=TensorBoard`.
+TRAITS ?=
+TRAIT_FLAGS := $(if $(TRAITS),--traits $(TRAITS))
+# The tests build every part that needs no extra system library (the TensorBoard writer included).
+TEST_FLAGS := $(RELEASE) -Xswiftc -enable-testing --traits TensorBoard
+
 build: deps
-	swift build $(RELEASE) --product latent
+	swift build $(RELEASE) --product latent $(TRAIT_FLAGS)
 
 demo: build
 	$(LATENT) train vae --data fashion-mnist --epochs 5
@@ -32,7 +38,7 @@ serve: deps
 	.build/release/latent-serve $(SERVE_ARGS)
 
 test: deps
-	swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest
+	swift test $(TEST_FLAGS) --disable-xctest
 
 # Every command's --help (and --version) with a debug build of `latent`: only a debug build runs the
 # argument parser's checks of each command's definition (e.g. two options with one name), which a
@@ -46,7 +52,7 @@ test-cli-debug: deps
 # alive at exit, and a leak is not a memory-safety error. A request larger than memory returns null,
 # as it does without the sanitizer, so the out-of-memory line is tested too.
 test-asan: deps
-	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 swift test -c release --sanitize=address -Xswiftc -enable-testing --disable-xctest --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 swift test -c release --sanitize=address -Xswiftc -enable-testing --traits TensorBoard --disable-xctest --scratch-path .build-asan
 
 # Kill a training run at random moments (SIGKILL, SIGINT, SIGTERM), resume it each time, compare with an uninterrupted run.
 crash-test: build
@@ -66,7 +72,7 @@ FUZZ_SECONDS ?= 60
 .PHONY: fuzz
 fuzz: deps
 	@status=0; scripts/fuzz.sh $(FUZZ_SECONDS) || status=$$?; \
-	LATENT_FUZZ_MUTANTS=5000 swift test $(RELEASE) -Xswiftc -enable-testing --disable-xctest \
+	LATENT_FUZZ_MUTANTS=5000 swift test $(TEST_FLAGS) --disable-xctest \
 		--filter 'FuzzTests|FuzzMutatorTests' && exit $$status
 
 # `make build-mpi`: `latent` with the package trait MPI (Open MPI), in its own build folder, so that
@@ -83,3 +89,26 @@ build-mpi: deps
 
 test-mpi: build-mpi
 	LATENT=$(LATENT_MPI) scripts/mpi-test.sh
+
+# `make test-tensorboard`: trains a tiny run with --tensorboard, resumes it, and reads the event files with the
+# `tensorboard` package's own reader (event_accumulator), installed from PyPI into a venv under .build-venv:
+# scalars and their steps against metrics.jsonl, the sample grids against the PNGs the trainer wrote, the options text.
+TB_VENV := .build-venv
+
+.PHONY: test-tensorboard
+test-tensorboard: deps
+	swift build $(TEST_FLAGS) --product latent
+	@test -x $(TB_VENV)/bin/python || python3 -m venv $(TB_VENV)
+	@$(TB_VENV)/bin/python -c "import tensorboard" 2>/dev/null || $(TB_VENV)/bin/pip install -q tensorboard
+	$(TB_VENV)/bin/python scripts/tensorboard-check.py $(LATENT)
+
+# `make test-browser`: headless Chromium (Debian's `chromium`, installed here if missing) loads the run page of a
+# tiny run served by latent-serve on a free port and checks the rendered page has the loss chart and the pictures
+# (scripts/browser-check.sh). SCREENSHOT=docs/images/serve-run.png also saves the page as the README shows it.
+.PHONY: test-browser
+test-browser: deps
+	@dpkg -s chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	swift build $(RELEASE) --product latent
+	swift build $(RELEASE) --product latent-serve
+	scripts/browser-check.sh $(LATENT) .build/release/latent-serve $(SCREENSHOT)

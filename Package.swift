@@ -10,10 +10,14 @@ let package = Package(
         .executable(name: "latent-serve", targets: ["LatentServeCLI"]),
     ],
     // `make build-mpi`: `--traits MPI` compiles the Open MPI communicator (`#if MPI`); without it nothing asks for MPI.
-    traits: [.trait(name: "MPI", description: "Data-parallel training over Open MPI (libopenmpi-dev).")],
+    // `make build TRAITS=TensorBoard` (and `make test`): `--tensorboard`'s event-file writer, which needs swift-protobuf.
+    traits: [.trait(name: "MPI", description: "Data-parallel training over Open MPI (libopenmpi-dev)."),
+             .trait(name: "TensorBoard", description: "TensorBoard event files from `latent train --tensorboard` (swift-protobuf).")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // TensorBoard event files (`train --tensorboard`): the messages are hand-written conformances, no protoc plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
@@ -34,8 +38,10 @@ let package = Package(
         .target(name: "LatentOutput", dependencies: ["LatentTensor", "LatentData"]),
         .target(name: "LatentEvaluation", dependencies: ["LatentTensor", "LatentNN", "LatentData"]),
         .target(name: "LatentModels", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput"]),
+        // TensorBoard's event files (package trait TensorBoard): record framing with CRC-32C and the Event/Summary messages.
+        .target(name: "LatentTensorBoard", dependencies: ["LatentTensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "LatentRuns", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput", "LatentEvaluation",
-                                                   "LatentModels"]),
+                                                   "LatentModels", .target(name: "LatentTensorBoard", condition: .when(traits: ["TensorBoard"]))]),
         .target(name: "LatentExperiments", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput",
                                                           "LatentEvaluation", "LatentModels", "LatentRuns"]),
         .target(name: "LatentBenchmarks", dependencies: ["LatentTensor", "LatentNN", "LatentData", "LatentOutput",
@@ -58,7 +64,9 @@ let package = Package(
         // Replays files through each reader; built with -D FUZZING (make fuzz) it is a libFuzzer target.
         .target(name: "LatentFuzzing", dependencies: ["Latent"]),
         .executableTarget(name: "LatentFuzz", dependencies: ["Latent", "LatentFuzzing"]),
-        .testTarget(name: "LatentTests", dependencies: ["Latent", "LatentFuzzing", "LatentServe"], exclude: ["Fixtures/fuzz"],
+        .testTarget(name: "LatentTests", dependencies: ["Latent", "LatentFuzzing", "LatentServe",
+                                                        .target(name: "LatentTensorBoard", condition: .when(traits: ["TensorBoard"]))],
+                    exclude: ["Fixtures/fuzz"],
                     resources: [.copy("Fixtures/pngsuite")]),
         // Runs the built `latent` binary as a user would (a test target cannot import an executable target):
         // every command's --help, `--version`, and a tiny end-to-end run of every command.

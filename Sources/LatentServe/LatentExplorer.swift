@@ -26,7 +26,9 @@ public final class LatentExplorer: @unchecked Sendable {
     public let classNames: [String]?
     let trained: TrainedRun
     let model: any LatentSpaceModel
-    let conditional: Bool
+    /// The classes a conditional model (conditional VAE, M2, conditional or AC-GAN) decodes for; nil otherwise.
+    public let classCount: Int?
+    var conditional: Bool { classCount != nil }
     let lock = NSLock()
 
     public static let maxPoints = 1000
@@ -53,7 +55,7 @@ public final class LatentExplorer: @unchecked Sendable {
         points = (0..<codes.shape[0]).map { i in (Double(map[i * k]), k > 1 ? Double(map[i * k + 1]) : 0) }
         labels = test.hasLabels ? test.labels : Array(repeating: -1, count: test.count)
         classNames = test.classNames
-        conditional = ((model as? any ConditionalSamplingModel)?.conditionalClasses ?? nil) != nil
+        classCount = (model as? any ConditionalSamplingModel)?.conditionalClasses ?? nil
     }
 
     /// The code at map point (u, v).
@@ -62,9 +64,12 @@ public final class LatentExplorer: @unchecked Sendable {
     }
 
     /// The decoded image of code `z` as PNG bytes; `z` must have `latentSize` finite values of magnitude at most
-    /// `maxMagnitude`. A conditional model draws class `label` (default 0).
+    /// `maxMagnitude`. A conditional model draws class `label` (default 0, at most `classCount` − 1).
     public func decodePNG(_ z: [Double], label: Int? = nil) throws -> Data {
         guard z.count == latentSize else { throw LatentError.invalidArgument("z needs \(latentSize) numbers, got \(z.count)") }
+        if let label, let classCount, !(0..<classCount).contains(label) {
+            throw LatentError.invalidArgument("class needs a number from 0 to \(classCount - 1), got \(label)")
+        }
         guard z.allSatisfy({ $0.isFinite && Swift.abs($0) <= LatentExplorer.maxMagnitude }) else {
             throw LatentError.invalidArgument("z needs finite numbers of magnitude at most \(Int(LatentExplorer.maxMagnitude))")
         }
@@ -78,19 +83,28 @@ public final class LatentExplorer: @unchecked Sendable {
     /// What the explorer page draws.
     public var json: [String: Any] {
         ["name": name, "latent_size": latentSize, "mean": mean, "components": components,
-         "points": points.map { [$0.0, $0.1] }, "labels": labels, "class_names": classNames ?? NSNull(), "conditional": conditional]
+         "points": points.map { [$0.0, $0.1] }, "labels": labels, "class_names": classNames ?? NSNull(), "conditional": conditional,
+         "classes": classCount ?? NSNull()]
     }
 }
 
 /// Explorers of the most recently explored runs, each built once and rebuilt when the run writes a newer checkpoint.
-final class ExplorerCache: @unchecked Sendable {
+typealias ExplorerCache = RunCache<LatentExplorer>
+
+/// Values built from a run's last checkpoint (an explorer, a Gibbs sampler), kept for the few most recently used runs
+/// and rebuilt when the run writes a newer checkpoint.
+final class RunCache<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [(key: String, explorer: LatentExplorer)] = []
+    private var entries: [(path: String, key: String, value: Value)] = []
     let capacity: Int
+    let build: (RunDirectory) throws -> Value
 
-    init(capacity: Int = 2) { self.capacity = capacity }
+    init(capacity: Int = 2, build: @escaping (RunDirectory) throws -> Value) {
+        self.capacity = capacity
+        self.build = build
+    }
 
-    func explorer(_ run: RunDirectory) throws -> LatentExplorer {
+    func value(_ run: RunDirectory) throws -> Value {
         let modified = (try? FileManager.default.attributesOfItem(atPath: run.lastCheckpoint)[.modificationDate] as? Date) ?? nil
         let key = run.path + "@" + String(modified?.timeIntervalSince1970 ?? 0)
         lock.lock()
@@ -98,12 +112,17 @@ final class ExplorerCache: @unchecked Sendable {
         if let i = entries.firstIndex(where: { $0.key == key }) {
             let hit = entries.remove(at: i)
             entries.append(hit)
-            return hit.explorer
+            return hit.value
         }
-        let explorer = try LatentExplorer(run: run)
-        entries.removeAll { $0.explorer.name == explorer.name }
-        entries.append((key, explorer))
+        let value = try build(run)
+        entries.removeAll { $0.path == run.path }
+        entries.append((run.path, key, value))
         if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
-        return explorer
+        return value
     }
+}
+
+extension RunCache where Value == LatentExplorer {
+    convenience init(capacity: Int = 2) { self.init(capacity: capacity, build: LatentExplorer.init) }
+    func explorer(_ run: RunDirectory) throws -> LatentExplorer { try value(run) }
 }

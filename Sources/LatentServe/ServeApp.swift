@@ -1,5 +1,6 @@
 import Foundation
 import LatentData
+import LatentModels
 import LatentRuns
 
 /// The web application of `latent-serve`, without sockets: `handle` turns a `ServeRequest` into a
@@ -26,6 +27,7 @@ public final class ServeApp: Sendable {
     /// Decoding runs a model: its own, tighter budget.
     public let decodeLimiter: RateLimiter
     let explorers = ExplorerCache()
+    let gibbs = RunCache<GibbsChain>(build: GibbsChain.init)
 
     /// Longest request target, most header lines, most runs on one compare page.
     public static let maxTarget = 4096
@@ -121,6 +123,9 @@ public final class ServeApp: Sendable {
         case 3 where parts[0] == "run" && parts[2] == "explore":
             guard let run = open(parts[1]) else { return .error(404, "no such run") }
             return .html(ServePages.explore(name: run.name))
+        case 3 where parts[0] == "run" && parts[2] == "gibbs":
+            guard let run = open(parts[1]) else { return .error(404, "no such run") }
+            return .html(ServePages.gibbs(name: run.name))
         case 4 where parts[0] == "api" && parts[1] == "run" && parts[3] == "metrics":
             guard let run = open(parts[2]) else { return .error(404, "no such run") }
             return .json(metricsJSON(run))
@@ -130,6 +135,9 @@ public final class ServeApp: Sendable {
         case 4 where parts[0] == "api" && parts[1] == "run" && parts[3] == "decode":
             guard let run = open(parts[2]) else { return .error(404, "no such run") }
             return decode(run, request.query)
+        case 4 where parts[0] == "api" && parts[1] == "run" && parts[3] == "gibbs":
+            guard let run = open(parts[2]) else { return .error(404, "no such run") }
+            return gibbsChain(run, request.query)
         case 4 where parts[0] == "run" && (parts[2] == "images" || parts[2] == "plots"):
             return file(run: parts[1], folder: String(parts[2]), name: parts[3])
         default:
@@ -147,10 +155,29 @@ public final class ServeApp: Sendable {
             guard let v = Double(w.trimmingCharacters(in: .whitespaces)) else { return .error(400, "z= holds '\(w.prefix(20))', not a number") }
             z.append(v)
         }
-        let label = query["label"].flatMap { Int($0) }
+        // `class=k` (or the older `label=k`) picks the class a conditional model decodes for.
+        let classWord = query["class"] ?? query["label"]
+        var label: Int?
+        if let classWord {
+            guard let k = Int(classWord) else { return .error(400, "class= needs a class number, got '\(classWord.prefix(20))'") }
+            label = k
+        }
         do {
-            let png = try explorers.explorer(run).decodePNG(z, label: label.map { Swift.max(0, Swift.min($0, 1_000)) })
+            let png = try explorers.explorer(run).decodePNG(z, label: label)
             return ServeResponse(contentType: "image/png", body: png, headers: ["cache-control": "no-store"])
+        } catch {
+            return .error(400, "\(error)")
+        }
+    }
+
+    /// Gibbs chains of an RBM or DBM run (`GibbsChain`): `k` steps (≤ 1000) of `n` chains (≤ 16) from `start=random`
+    /// or `start=test`, shown at `frames` (≤ 10) evenly spaced steps; rate-limited like decoding.
+    func gibbsChain(_ run: RunDirectory, _ query: [String: String]) -> ServeResponse {
+        guard decodeLimiter.allow() else { return .error(429, "too many sampling requests; try again in a moment") }
+        do {
+            let request = try GibbsChain.Request(query: query)
+            let chain = try gibbs.value(run)
+            return .json(GibbsChain.json(try chain.run(request), request: request, name: run.name))
         } catch {
             return .error(400, "\(error)")
         }
@@ -205,7 +232,8 @@ public final class ServeApp: Sendable {
         }
         return ["name": run.name, "family": run.config.family, "data": run.config.data.source, "status": overview.status.rawValue,
                 "epochs": overview.epochs, "epochs_done": overview.epochsDone, "metric": overview.metric,
-                "records": records, "images": images, "command": run.config.command.joined(separator: " ")]
+                "records": records, "images": images, "command": run.config.command.joined(separator: " "),
+                "views": ServeApp.views(run.config.family)]
     }
 
     /// The compare page's data: each run's main curve (the key `latent compare` draws) and every final metric
@@ -231,6 +259,12 @@ public final class ServeApp: Sendable {
         }
         return .json(["runs": curves, "keys": keys,
                       "values": keys.map { k in metrics.map { m in m[k].map(ServeApp.jsonNumber) ?? NSNull() } }])
+    }
+
+    /// The pages a run of `family` has beside its own: "explore" (a continuous latent space), "gibbs" (Gibbs chains).
+    static func views(_ family: String) -> [String] {
+        guard let type = ModelRegistry.families.first(where: { $0.family == family }) else { return [] }
+        return (type is any LatentSpaceModel.Type ? ["explore"] : []) + (type is any GibbsSamplingModel.Type ? ["gibbs"] : [])
     }
 
     /// The curve `latent compare` overlays for a run: the first of these it has.

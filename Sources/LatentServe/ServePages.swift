@@ -36,7 +36,7 @@ public enum ServePages {
     /// One run: its curves (training solid, validation dashed) and pictures, redrawn while it trains.
     public static func run(name: String) -> String {
         page(name, body: """
-        <h1 id="title">\(esc(name))</h1><p id="summary"></p><p><a id="explore">latent explorer</a></p>
+        <h1 id="title">\(esc(name))</h1><p id="summary"></p><p id="views"><a id="explore" hidden>latent explorer</a> <a id="gibbs" hidden>Gibbs chains</a></p>
         <section id="charts"></section>
         <h2>Pictures</h2><section id="latest"></section>
         <div id="epochs" hidden><h2>Samples by epoch</h2><input type="range" id="epoch-slider" min="0" max="0" value="0">
@@ -52,9 +52,24 @@ public enum ServePages {
         <h1><a href="/run/\(esc(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name))">\(esc(name))</a>: latent explorer</h1>
         <p id="summary">Loading the model and encoding test images…</p>
         <div class="explorer"><div id="map"></div><figure><img id="decoded" class="px" width="224" height="224" alt="decoded image">
-        <figcaption id="where">click or drag on the map</figcaption></figure></div>
+        <figcaption id="where">click or drag on the map</figcaption>
+        <label id="class-control" hidden>class <select id="class"></select></label></figure></div>
         <div id="legend"></div>
         """, data: ["page": "explore", "run": name])
+    }
+
+    /// An RBM's or DBM's Gibbs chains, run on demand: k steps of n chains from random or test images.
+    public static func gibbs(name: String) -> String {
+        page(name + " — Gibbs chains", body: """
+        <h1><a href="/run/\(esc(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name))">\(esc(name))</a>: Gibbs chains</h1>
+        <form id="gibbs-form"><label>steps <input id="k" type="number" min="1" max="\(GibbsChain.maxSteps)" value="100"></label>
+        <label>chains <input id="n" type="number" min="1" max="\(GibbsChain.maxCount)" value="8"></label>
+        <label>frames <input id="frames" type="number" min="1" max="\(GibbsChain.maxFrames)" value="5"></label>
+        <label>start <select id="start"><option value="random">random binary images</option><option value="test">test images</option></select></label>
+        <label>seed <input id="seed" type="number" min="0" value="0"></label> <button type="submit">run</button></form>
+        <p id="summary">Each row is the chains after that many Gibbs steps (visible probabilities); each column is one chain.</p>
+        <table id="chain"></table>
+        """, data: ["page": "gibbs", "run": name])
     }
 
     /// Several runs: main curves overlaid and final metrics side by side.
@@ -181,7 +196,7 @@ public enum ServePages {
         slider.oninput = show; show();
       }
       document.getElementById("report").href = runURL(name) + "/report.html";
-      document.getElementById("explore").href = runURL(name) + "/explore";
+      for (const v of ["explore", "gibbs"]) { const a = document.getElementById(v); a.href = runURL(name) + "/" + v; a.hidden = !(j.views || []).includes(v); }
       setTimeout(runPage, j.status === "training" ? 2000 : 10000);
     }
 
@@ -218,13 +233,22 @@ public enum ServePages {
       const classes = [...new Set(j.labels.filter(l => l >= 0))].sort((a, b) => a - b);
       document.getElementById("legend").innerHTML = classes.map(l => `<span><svg width="10" height="10"><rect width="10" height="10" fill="${COLORS[l % COLORS.length]}"/></svg> ${esc(j.class_names && j.class_names[l] !== undefined ? j.class_names[l] : l)}</span>`).join("");
       const el = box.querySelector("svg"), cursor = el.querySelector("#cursor"), img = document.getElementById("decoded");
-      let busy = false, pending = null;
+      let busy = false, pending = null, last = [0, 0];
+      // A conditional model decodes for the class chosen here.
+      const select = document.getElementById("class");
+      if (j.classes) {
+        select.innerHTML = Array.from({length: j.classes}, (_, k) => `<option value="${k}">${esc(j.class_names && j.class_names[k] !== undefined ? j.class_names[k] : k)}</option>`).join("");
+        document.getElementById("class-control").hidden = false;
+        select.addEventListener("change", () => decode(last[0], last[1]));
+      }
       async function decode(u, v) {
+        last = [u, v];
         if (busy) { pending = [u, v]; return; }
         busy = true;
+        const cls = j.classes ? "&class=" + encodeURIComponent(select.value) : "";
         const z = j.mean.map((m, k) => m + u * j.components[0][k] + (j.components.length > 1 ? v * j.components[1][k] : 0));
         try {
-          const r = await fetch("/api/run/" + encodeURIComponent(name) + "/decode?z=" + z.map(x => x.toPrecision(6)).join(","), {cache: "no-store"});
+          const r = await fetch("/api/run/" + encodeURIComponent(name) + "/decode?z=" + z.map(x => x.toPrecision(6)).join(",") + cls, {cache: "no-store"});
           if (r.ok) { const url = URL.createObjectURL(await r.blob()); const old = img.src; img.src = url; if (old.startsWith("blob:")) URL.revokeObjectURL(old);
             document.getElementById("where").textContent = `u ${u.toFixed(2)}, v ${v.toFixed(2)}`; }
           else document.getElementById("where").textContent = await r.text();
@@ -239,6 +263,22 @@ public enum ServePages {
       decode(0, 0);   // the centre of the codes to start with
     }
 
+    // Gibbs chains on demand: one row per frame (its step), one column per chain.
+    function gibbsPage() {
+      const name = document.body.dataset.run, form = document.getElementById("gibbs-form");
+      async function run() {
+        const q = ["k", "n", "frames", "start", "seed"].map(id => id + "=" + encodeURIComponent(document.getElementById(id).value)).join("&");
+        document.getElementById("summary").textContent = "Sampling…";
+        let j;
+        try { j = await getJSON("/api/run/" + encodeURIComponent(name) + "/gibbs?" + q); }
+        catch (e) { document.getElementById("summary").textContent = String(e); return; }
+        document.getElementById("summary").textContent = `${j.n} chains from ${j.start === "test" ? "test images" : "random binary images"}, ${j.k} Gibbs steps.`;
+        document.getElementById("chain").innerHTML = j.frames.map(f => `<tr><th>step ${f.step}</th>${f.images.map(s => `<td><img class="px" src="${s}" width="56" alt="step ${f.step}"></td>`).join("")}</tr>`).join("");
+      }
+      form.addEventListener("submit", e => { e.preventDefault(); run(); });
+      run();
+    }
+
     const page = document.body.dataset.page;
     if (page === "index") {
       indexPage();
@@ -250,5 +290,6 @@ public enum ServePages {
     } else if (page === "run") runPage();
     else if (page === "compare") comparePage();
     else if (page === "explore") explorePage();
+    else if (page === "gibbs") gibbsPage();
     """#
 }

@@ -92,6 +92,7 @@ public struct Trainer {
         var savedAt: (epoch: Int, steps: Int)? = FileManager.default.fileExists(atPath: run.lastCheckpoint)
             ? (startEpoch, resumeProgress?.steps ?? 0) : nil
         if startEpoch == 0 && resumeProgress == nil, let pre = model as? any PretrainingModel { try pre.pretrain(data, rng: &rng) }
+        let board = isWriter ? try TrainingTensorBoard.open(self) : nil   // --tensorboard: event files beside the run's other files
         for epoch in (startEpoch + 1)...options.epochs {
             let resume = epoch == startEpoch + 1 ? resumeProgress : nil
             let epochStart: RandomGenerator
@@ -125,6 +126,7 @@ public struct Trainer {
                     let batch = data.trainingBatch(indices, rng: &rng)
                     values = try model.trainStep(batch, labels: indices.map { x.labels[$0] }, epoch: epoch, rng: &rng)
                 }
+                try board?.step(epoch: epoch, step: step, values: values)
                 if let (name, value) = values.first {
                     let scale = lossScale ?? (magnitude.count > 0 ? Swift.max(magnitude.sum / Double(magnitude.count), 1) : nil)
                     var problem: String?
@@ -199,6 +201,7 @@ public struct Trainer {
             progress.finish(status: Trainer.epochStatus(record, trainingKey: order.first, primary: type(of: model).primaryMetric, charts: model.charts))
             let every = options.imageEvery
             if epoch == options.epochs || (every > 0 && epoch % every == 0) { lastGrid = (epoch, try writeImages(epoch: epoch)) }
+            try board?.epoch(epoch, record: record, samples: lastGrid?.epoch == epoch ? lastGrid?.samples : nil, trainer: self)
             try writePlots()
             try RunReport.write(run)   // again, to link the pictures just written
             if let signal = agreedStopRequest(), epoch < options.epochs {

@@ -19,6 +19,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Stop when a batch's loss grows past this many times the first epoch's
     /// typical loss magnitude (nil: `TrainingOptions.defaultDivergenceFactor`; 0: only NaN/inf stop a run).
     public var divergenceFactor: Float?
+    /// Also write TensorBoard event files into the run's tensorboard/ folder (nil: off, and
+    /// config.json does not mention it).
+    public var tensorboard: Bool?
+
+    /// `tensorboard` as a switch.
+    public var writesTensorBoard: Bool {
+        get { tensorboard ?? false }
+        set { tensorboard = newValue ? true : nil }
+    }
 
     public static let defaultDivergenceFactor: Float = 1_000
 
@@ -26,13 +35,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     public init(epochs: Int) { self.epochs = epochs }
 
-    /// `--epochs`, `--batch`, `--seed`, `--image-every`, `--divergence-factor`.
+    /// `--epochs`, `--batch`, `--seed`, `--image-every`, `--divergence-factor`, `--tensorboard`.
     public static var specs: [OptionSpec<TrainingOptions>] {
         [OptionSpec.count("epochs", \.epochs, "Passes over the training images.", max: TrainingCheckpoint.maxEpochs).resumable(),
          OptionSpec.count("batch", \.batchSize, "Mini-batch size.", max: 1_000_000).resumable(),
          .seed("seed", \.seed, "Random seed (data split, initialisation, batches, sampling)."),
          OptionSpec.count("image-every", \.imageEvery, "Write a sample grid every this many epochs (0: only at the end).", min: 0).resumable(),
-         divergenceSpec]
+         divergenceSpec,
+         OptionSpec.flag("tensorboard", \.writesTensorBoard,
+                         "Also write TensorBoard event files into the run's tensorboard/ folder (`tensorboard --logdir runs`): losses every few steps, every metric per epoch, sample and reconstruction images, the options as text.").resumable()]
     }
 
     /// Unset means the default factor, so typing the default changes nothing.

@@ -56,6 +56,7 @@ public final class TrainingSession {
     public static func start(config: RunConfig, data: PreparedData, root: String, name: String,
                              explicitName: Bool, communicator: (any Communicator)? = nil) throws -> TrainingSession {
         let world = try communicator ?? Communicators.world()
+        try TrainingTensorBoard.checkAvailable(config.training)
         var config = config
         config.worldSize = world.size > 1 ? world.size : nil
         if world.size > 1, let threads = parallelThreads(config, size: world.size) {
@@ -130,6 +131,13 @@ public final class TrainingSession {
         let checkpoint = FileManager.default.fileExists(atPath: run.lastCheckpoint)
             ? try TrainingCheckpoint.load(from: run.lastCheckpoint, family: run.config.family) : nil
         let data = try PreparedData.load(run.config.data)
+        let (trainer, rng) = try restoredTrainer(run, data: data, checkpoint: checkpoint)
+        return TrainingSession(trainer: trainer, rng: rng, lock: nil)
+    }
+
+    /// The run's model built as it began, then set to `checkpoint` (when there is one), with the generator to go on with.
+    static func restoredTrainer(_ run: RunDirectory, data: PreparedData,
+                                checkpoint: TrainingCheckpoint?) throws -> (Trainer, RandomGenerator) {
         var rng = RandomGenerator(seed: run.config.training.seed)
         let model = try run.config.buildModel(rng: &rng, trainingImages: data.train.count)
         var trainer = Trainer(run: run, data: data, model: model)
@@ -137,7 +145,7 @@ public final class TrainingSession {
             try trainer.restore(checkpoint)
             rng = checkpoint.rng
         }
-        return TrainingSession(trainer: trainer, rng: rng, lock: nil)
+        return (trainer, rng)
     }
 
     /// `resume` on one process (rank 0's part under mpirun).
@@ -153,6 +161,7 @@ public final class TrainingSession {
         guard plan.training.epochs >= done else {
             throw LatentError.invalidArgument("--epochs \(plan.training.epochs) is fewer than the \(done) epochs \(run.name) has already done")
         }
+        try TrainingTensorBoard.checkAvailable(plan.training)
         let differences = plan.differences
         if !differences.isEmpty && !changes.override {
             let list = differences.map { "\($0.flag) \($0.new) (the run has \($0.old))" }.joined(separator: ", ")
@@ -178,13 +187,7 @@ public final class TrainingSession {
         guard data.imageShape == run.config.imageShape else {
             throw LatentError.invalidArgument("the data of \(run.name) now have images of shape \(data.imageShape), the run was trained on \(run.config.imageShape)")
         }
-        var rng = RandomGenerator(seed: run.config.training.seed)
-        let model = try run.config.buildModel(rng: &rng, trainingImages: data.train.count)
-        var trainer = Trainer(run: run, data: data, model: model)
-        if let checkpoint {
-            try trainer.restore(checkpoint)
-            rng = checkpoint.rng
-        }
+        let (trainer, rng) = try restoredTrainer(run, data: data, checkpoint: checkpoint)
         try run.metrics.truncate(afterEpoch: done)
         if done > 0, let record = checkpoint?.record, !run.metrics.epochRecords().contains(where: { ($0["epoch"] as? Int) == done }) {
             try run.metrics.append(record)

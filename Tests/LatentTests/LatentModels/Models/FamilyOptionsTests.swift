@@ -8,7 +8,7 @@ import Testing
 @Suite struct FamilyOptionsTests {
     /// A valid value for every option name any family takes (an RBM's --hidden is one number: `alternatives`).
     static let samples: [String: String] = [
-        "epochs": "3", "batch": "7", "seed": "11", "image-every": "2", "divergence-factor": "50.0",
+        "epochs": "3", "batch": "7", "seed": "11", "image-every": "2", "divergence-factor": "50.0", "tensorboard": "true",
         "latent": "3", "hidden": "9,7", "likelihood": "gaussian-learned", "gaussian-std": "0.3", "prior": "mog",
         "components": "4", "beta": "2.5", "warmup": "3", "conditional": "true", "optimizer": "adamax", "lr": "0.02",
         "momentum": "0.25", "clip-norm": "4.0", "noise": "mask:0.3", "sparsity": "0.01", "cd-k": "3", "pcd": "true",
