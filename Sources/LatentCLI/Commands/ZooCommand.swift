@@ -10,6 +10,7 @@ struct ZooCommand: ParsableCommand {
         Each family trains into runs/<name>-<family> and is scored as `latent evaluate` scores it: FID, KID \
         (with the real-vs-real floor) and precision/recall of --samples images in one feature network's space \
         (--features, else the newest classifier or autoencoder on the data, else a classifier trained first), the \
+        FID of the same network before training (rebuilt from the run's seed: what training bought), the \
         test NLL where the family has one (importance-sampled for vae, iwae and avb; the bound in bits/dim for \
         ddpm; "—" with the reason for gan, dcgan and aae). "iwae" is a vae trained with --iw-samples K (default 5).
 

@@ -166,8 +166,28 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
 
     /// Samples the model, scores the samples against the feature network's test
     /// images and records the result in the run's evaluation.json, replacing earlier sample scores.
+    ///
+    /// ```swift
+    /// let r = try SampleQualityEvaluation.evaluate(run, model: sampler, features: classifierRun, options: .init(fid: true))
+    /// print(r.fid!)
+    /// ```
     public static func evaluate(_ run: RunDirectory, model: any SamplingModel, features featureRun: RunDirectory,
                                 options: Options) throws -> SampleQualityEvaluation {
+        let result = try score(run, model: model, features: featureRun, options: options)
+        try RunEvaluation.record(result, into: run)
+        return result
+    }
+
+    /// `evaluate` without recording: the scores of `model`'s samples (a model of `run`'s family and image shape,
+    /// for example the same network before training) against the feature network's test images.
+    ///
+    /// ```swift
+    /// var rng = RandomGenerator(seed: run.config.training.seed)
+    /// let untrained = try run.config.buildModel(rng: &rng) as! any SamplingModel
+    /// let start = try SampleQualityEvaluation.score(run, model: untrained, features: classifierRun, options: .init(fid: true))
+    /// ```
+    public static func score(_ run: RunDirectory, model: any SamplingModel, features featureRun: RunDirectory,
+                             options: Options) throws -> SampleQualityEvaluation {
         let (loaded, _) = try ModelRegistry.load(featureRun)
         guard let extractor = loaded as? any FeatureModel else {
             throw LatentError.invalidArgument("run \(featureRun.name) (\(featureRun.config.family)) is not a feature network; use a classifier, ae or conv-ae run")
@@ -197,7 +217,6 @@ public struct SampleQualityEvaluation: EvaluationResult, Sendable {
         let checkpoint = (try? Data(contentsOf: URL(fileURLWithPath: featureRun.lastCheckpoint))) ?? Data()
         result.featureChecksum = String(Checksum.sha256(checkpoint).prefix(16))
         result.featureValidationAccuracy = featureRun.metrics.epochRecords().last?["val_accuracy"] as? Double
-        try RunEvaluation.record(result, into: run)
         return result
     }
 

@@ -98,6 +98,9 @@ public struct ZooEntry: Sendable, Codable, Equatable {
     /// Process CPU-seconds (user + system, getrusage) spent training; nil for a run trained outside a zoo.
     public var cpuSeconds: Double?
     public var fid: Double?
+    /// FID of the same network before training (built from the run's config and seed, the same samples and
+    /// feature network): how much training bought. Nil when not measured.
+    public var fidAtStart: Double?
     public var kid: Double?
     public var kidStandardDeviation: Double?
     public var precision: Double?
@@ -151,8 +154,8 @@ public struct ZooResult: Sendable {
                      + ". CPU = process CPU-seconds of training (getrusage), not wall time.",
                      ""]
         let target = fidTarget.map { String(format: "CPU-min to FID ≤ %.3g", $0) } ?? "CPU-min to FID ≤ X"
-        lines.append("| family | run | epochs | images seen | CPU-s | img/CPU-s | FID | KID | precision | recall | test NLL | \(target) |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        lines.append("| family | run | epochs | images seen | CPU-s | img/CPU-s | FID at start | FID | KID | precision | recall | test NLL | \(target) |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for e in entries {
             let nll: String
             if let v = e.likelihood, let name = e.likelihoodName {
@@ -164,7 +167,7 @@ public struct ZooResult: Sendable {
             let reached = e.cpuMinutesToTarget.map { String(format: "%.2f", $0) } ?? (e.curve.isEmpty ? "— (no FID curve)" : "— (not reached)")
             lines.append("| \(e.label) | \(e.run) | \(f(e.epochs, "%.2f")) | \(e.imagesSeen.map(String.init) ?? "—") | "
                          + "\(e.cpuSeconds.map { String(format: "%.1f", $0) } ?? "— (not trained by a zoo)") | \(f(e.imagesPerCPUSecond, "%.1f")) | "
-                         + "\(f(e.fid, "%.2f")) | \(kid) | \(f(e.precision, "%.3f")) | \(f(e.recall, "%.3f")) | \(nll) | \(reached) |")
+                         + "\(f(e.fidAtStart, "%.1f")) | \(f(e.fid, "%.2f")) | \(kid) | \(f(e.precision, "%.3f")) | \(f(e.recall, "%.3f")) | \(nll) | \(reached) |")
         }
         let notes = entries.map(\.note).filter { !$0.isEmpty }
         if !notes.isEmpty { lines += [""] + notes.map { "- " + $0 } }
@@ -464,6 +467,13 @@ public enum Zoo {
         _ = try SampleQualityEvaluation.evaluate(run, model: sampler, features: features, options: .init(
             fid: true, kid: true, precisionRecall: true, samples: options.samples,
             kidSubsetSize: Swift.min(1_000, options.samples), testLimit: options.testLimit, seed: options.seed))
+        // The same network at initialisation (the run's seed), scored with the same samples and features.
+        var initRNG = RandomGenerator(seed: run.config.training.seed)
+        let untrained = try run.config.buildModel(rng: &initRNG) as? any SamplingModel
+        let start = try untrained.map {
+            try SampleQualityEvaluation.score(run, model: $0, features: features, options: .init(
+                fid: true, samples: options.samples, testLimit: options.testLimit, seed: options.seed, progress: false))
+        }
         var reason: String?
         if let scorer = trained.model as? any LikelihoodModel {
             let k = run.config.family == DDPMModel.family ? 0 : options.nllSamples
@@ -482,7 +492,7 @@ public enum Zoo {
         if let cost, let fid = scores["fid"]?.value { curve.append(.init(cpuSeconds: cost.cpuSeconds, imagesSeen: cost.imagesSeen, fid: fid)) }
         return ZooEntry(label: label, family: run.config.family, run: run.name, reused: false, note: "", epochs: epochs,
                         imagesSeen: cost?.imagesSeen, cpuSeconds: cost?.cpuSeconds,
-                        fid: scores["fid"]?.value, kid: scores["kid"]?.value, kidStandardDeviation: scores["kid"]?.standardDeviation,
+                        fid: scores["fid"]?.value, fidAtStart: start?.fid, kid: scores["kid"]?.value, kidStandardDeviation: scores["kid"]?.standardDeviation,
                         precision: scores["precision"]?.value, recall: scores["recall"]?.value,
                         likelihoodName: likelihoodName.map { String($0.dropFirst(5)) }, likelihood: likelihoodName.flatMap { scores[$0]?.value },
                         likelihoodReason: reason, curve: curve, cpuMinutesToTarget: nil)

@@ -43,6 +43,8 @@ import Testing
             #expect(entry.imagesSeen == 2 * 160 && entry.epochs == 2)
             #expect(entry.curve.map(\.imagesSeen) == [160, 320])
             #expect(entry.curve.last?.fid == entry.fid)
+            // The untrained network is scored too, without touching the run's evaluation.json (checked above).
+            #expect(entry.fidAtStart != nil && entry.fidAtStart != entry.fid, "\(entry.label): FID before training")
             #expect((entry.cpuSeconds ?? 0) > 0 && entry.imagesPerCPUSecond != nil)
             #expect(FileManager.default.fileExists(atPath: root + "/" + entry.run + "/" + Zoo.costFile))
         }
@@ -75,6 +77,7 @@ import Testing
         #expect(RunDirectory.list(root: root).map(\.name) == before)
         #expect(reused.entries.map(\.run) == zoo.entries.map(\.run) && reused.entries.allSatisfy(\.reused))
         #expect(reused.entries.map(\.cpuSeconds) == zoo.entries.map(\.cpuSeconds), "the training cost is the runs' own")
+        #expect(reused.entries.map(\.fidAtStart) == zoo.entries.map(\.fidAtStart), "the untrained network is rebuilt from the run's seed")
     }
 
     @Test func optionsGoToTheFamiliesThatTakeThem() throws {
