@@ -47,8 +47,10 @@ struct LatentCommand: ParsableCommand {
     /// Start-up, before anything computes: validates the environment settings,
     /// makes OpenBLAS use the best kernel for this CPU (re-executing once if
     /// needed, see `BLASLaunch`) and flushes denormals on this thread and
-    /// OpenBLAS's workers unless `LATENT_DENORMALS=keep`.
+    /// OpenBLAS's workers unless `LATENT_DENORMALS=keep`; Ctrl-C and SIGTERM stop any command (a training
+    /// loop saves first, see `StopRequest`), even when the parent started this process with them blocked.
     static func prepareProcess() {
+        StopRequest.install()
         let environment = ProcessInfo.processInfo.environment
         let warn = { (line: String) in FileHandle.standardError.write(Data(("warning: " + line + "\n").utf8)) }
         do {

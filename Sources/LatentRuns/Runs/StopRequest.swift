@@ -3,24 +3,48 @@ import Synchronization
 
 /// Ctrl-C (SIGINT) and SIGTERM during training: the first one asks the
 /// trainer to finish the current step, save a checkpoint and the report, and
-/// stop; a second one ends the process at once (the default action).
+/// stop; a second one ends the process at once (the default action). Outside a
+/// training loop (loading data, sampling, an evaluation) nothing listens for
+/// the request, so the first signal ends the process at once too, as it would
+/// without the handler: files are written atomically, so nothing is half-written.
 ///
 /// ```swift
 /// StopRequest.install()
-/// // … in the training loop, after each step:
-/// if let signal = StopRequest.pending { /* save, then throw TrainingInterrupted(signal: signal, …) */ }
+/// try StopRequest.listening {
+///     // … in the training loop, after each step:
+///     if let signal = StopRequest.pending { /* save, then throw TrainingInterrupted(signal: signal, …) */ }
+/// }
 /// ```
 public enum StopRequest {
     static let received = Atomic<Int32>(0)
+    /// Training loops running now that check `pending` (nested and concurrent loops count each).
+    static let listeners = Atomic<Int>(0)
 
-    /// Routes SIGINT and SIGTERM to the request flag.
+    /// Routes SIGINT and SIGTERM to the request flag, and unblocks both on the calling thread: a process started
+    /// with them blocked (a parent's signal mask is inherited) would otherwise never see Ctrl-C.
     public static func install() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for sig in [SIGINT, SIGTERM] {
             signal(sig) { number in
-                StopRequest.received.store(number, ordering: .sequentiallyConsistent)
                 signal(number, SIG_DFL)   // a second signal is not caught
+                if StopRequest.listeners.load(ordering: .sequentiallyConsistent) == 0 {
+                    raise(number)          // no training loop to finish: stop now
+                    return
+                }
+                StopRequest.received.store(number, ordering: .sequentiallyConsistent)
             }
         }
+    }
+
+    /// Runs `body` (a training loop that checks `pending`) with the first signal routed to the flag.
+    public static func listening<T>(_ body: () throws -> T) rethrows -> T {
+        listeners.add(1, ordering: .sequentiallyConsistent)
+        defer { listeners.subtract(1, ordering: .sequentiallyConsistent) }
+        return try body()
     }
 
     /// The signal received, if one was.

@@ -198,6 +198,6 @@ public final class TrainingSession {
     /// Trains the remaining epochs (see `Trainer.train`).
     public func train() throws {
         defer { lock?.release() }
-        try trainer.train(rng: &rng)
+        try StopRequest.listening { try trainer.train(rng: &rng) }
     }
 }
