@@ -19,7 +19,7 @@ import Testing
         let bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header + payload
         let path = tmp.file("bars8.npy")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        try FileManager.default.copyItem(atPath: tmp.file("bars-labels.npy"), atPath: tmp.file("bars8-labels.npy"))
+        try FileManager.default.copyItem(atPath: tmp.file("bars-labels.npy"), toPath: tmp.file("bars8-labels.npy"))
         return path
     }
 

@@ -35,9 +35,10 @@ struct DataInfo: ParsableCommand {
         for (name, part) in [("train", set.train), ("test", set.test)] {
             var entry: [String: Any] = ["split": name, "count": part.count, "image_shape": part.imageShape]
             if part.count > 0 {
-                entry["min"] = Double(part.images.minValue())
-                entry["max"] = Double(part.images.maxValue())
-                entry["mean"] = Double(part.images.mean().item)
+                let images = part.images   // converted once (bytes → Floats)
+                entry["min"] = Double(images.minValue())
+                entry["max"] = Double(images.maxValue())
+                entry["mean"] = Double(images.mean().item)
             }
             if part.hasLabels { entry["class_counts"] = part.classCounts }
             splits.append(entry)

@@ -100,15 +100,15 @@ import Testing
 
     @Test func uint8NPYIsKeptAsBytesInEveryLayout() throws {
         let n = 10
-        let flat = pixels(n * 16 * 3)
-        for (shape, file) in [("(10, 48)", "rows"), ("(10, 4, 4, 3)", "last"), ("(10, 3, 4, 4)", "first")] {
-            let payload = shape == "(10, 48)" ? Array(flat.prefix(n * 16)) : flat
+        let flat = pixels(n * 25 * 3)
+        for (shape, file) in [("(10, 25)", "rows"), ("(10, 5, 5, 3)", "last"), ("(10, 3, 5, 5)", "first")] {
+            let payload = shape == "(10, 25)" ? Array(flat.prefix(n * 25)) : flat
             let path = try tmp.write(npyBytes("{'descr': '|u1', 'fortran_order': False, 'shape': \(shape), }", payload: payload), "\(file).npy")
             let (set, _) = try DatasetRegistry.npyImages(path)
             #expect(set.storesBytes && set.isMapped == (file != "last"))
             var old = try NPY.read(path)
             switch old.rank {
-            case 2: old = old.reshaped([n, 1, 4, 4])
+            case 2: old = old.reshaped([n, 1, 5, 5])
             case 4 where file == "last": old = DatasetRegistry.channelsLastToFirst(old)
             default: break
             }
