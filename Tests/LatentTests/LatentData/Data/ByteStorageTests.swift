@@ -116,7 +116,7 @@ import Testing
         }
     }
 
-    @Test func eightBitPNGFoldersAreBytesAndOthersStayFloats() throws {
+    @Test func eightBitPNGFoldersAreKeptAsBytesAndPackToTheSameBytes() throws {
         let folder = tmp.file("pngs")
         for (k, name) in ["a", "b"].enumerated() {
             try FileManager.default.createDirectory(atPath: "\(folder)/\(name)", withIntermediateDirectories: true)
@@ -134,6 +134,20 @@ import Testing
         let source = try DatasetRegistry.load(folder), back = try DatasetRegistry.load(packed.directory)
         #expect(try DataPack.bytes(of: back.train, source: "") == DataPack.bytes(of: source.train, source: ""))
         #expect(back.test.labels == source.test.labels)
+    }
+
+    @Test func onlyValuesOfTheTableBecomeBytes() throws {
+        var out = [UInt8](repeating: 0, count: 3)
+        let exact: [Float] = [0, 1, Float(200) / 255]
+        #expect(exact.withUnsafeBufferPointer { ByteImages.bytes(of: $0, table: ByteImages.pngTable, into: &out) } && out == [0, 255, 200])
+        for bad: [Float] in [[0.5], [-0.0001], [1.5], [.nan]] {
+            #expect(!bad.withUnsafeBufferPointer { ByteImages.bytes(of: $0, table: ByteImages.pngTable, into: &out) }, "\(bad)")
+        }
+        // The PNG decoder's b/255 and the IDX reader's b·(1/255) differ in the last bit for some bytes: each table is its own.
+        let differing = (0..<256).filter { ByteImages.pngTable[$0] != ByteImages.idxTable[$0] }
+        #expect(!differing.isEmpty)
+        let value = [ByteImages.pngTable[differing[0]]]
+        #expect(!value.withUnsafeBufferPointer { ByteImages.bytes(of: $0, table: ByteImages.idxTable, into: &out) })
     }
 
     @Test func aMappedFileOfTheWrongSizeIsRefusedBeforeMapping() throws {
