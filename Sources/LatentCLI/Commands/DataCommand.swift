@@ -6,7 +6,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Inspect, fetch and synthesize data sets.",
-        subcommands: [DataInfo.self, DataDownload.self, DataSynth.self])
+        subcommands: [DataInfo.self, DataDownload.self, DataSynth.self, DataPackCommand.self])
 }
 
 struct DataInfo: ParsableCommand {
@@ -35,9 +35,10 @@ struct DataInfo: ParsableCommand {
         for (name, part) in [("train", set.train), ("test", set.test)] {
             var entry: [String: Any] = ["split": name, "count": part.count, "image_shape": part.imageShape]
             if part.count > 0 {
-                entry["min"] = Double(part.images.minValue())
-                entry["max"] = Double(part.images.maxValue())
-                entry["mean"] = Double(part.images.mean().item)
+                let images = part.images   // converted once (bytes → Floats)
+                entry["min"] = Double(images.minValue())
+                entry["max"] = Double(images.maxValue())
+                entry["mean"] = Double(images.mean().item)
             }
             if part.hasLabels { entry["class_counts"] = part.classCounts }
             splits.append(entry)
@@ -138,5 +139,44 @@ struct DataSynth: ParsableCommand {
         print("\(set.count) images of \(size)×\(size) in \(folder) (train \(set.count * 4 / 5), test \(set.count - set.count * 4 / 5)); factors: "
               + set.factors.map { "\($0.name) (\($0.values.count))" }.joined(separator: ", "))
         print("train on it with --data \(folder)")
+    }
+}
+
+struct DataPackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Write a data set as uncompressed IDX files that training memory-maps instead of decoding.",
+        discussion: """
+        Reads SOURCE as --data reads it (a PNG folder, gzip IDX files, an 8-bit .npy, …) and writes its \
+        training and test splits to the folder --out as train-/t10k-images-idx3-ubyte and \
+        train-/t10k-labels-idx1-ubyte, uncompressed. `--data FOLDER` then maps these files read-only: \
+        nothing is inflated or decoded again, and processes on one machine share the pages. Training on \
+        the folder sees the same images in the same order as on SOURCE. Pixels must be 8-bit (k/255); \
+        an unlabelled source gets label 0 for every image.
+
+        Examples:
+          latent data pack fashion-mnist --out fashion-packed
+          latent data pack faces/ --out faces-packed && latent train vae --data faces-packed
+        """)
+
+    @Argument(help: "A name (fashion-mnist, mnist) or a path (IDX folder, .npy, .csv, PNG folder).")
+    var source: String
+
+    @Option(help: "The folder to write the IDX files into (created if missing).")
+    var out: String
+
+    @OptionGroup var reading: ReadingArguments
+
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let r = try DataPack.pack(source, to: out, reading: reading.options())
+        if json {
+            return writeJSON(["directory": r.directory, "train": r.trainCount, "test": r.testCount,
+                              "image_shape": r.imageShape, "files": r.files, "bytes": r.bytes])
+        }
+        print("\(source) → \(r.directory): \(r.trainCount) training and \(r.testCount) test images of shape \(r.imageShape), \(r.bytes) bytes")
+        for f in r.files { print("  \(f)") }
+        print("train on it with --data \(r.directory)")
     }
 }

@@ -114,7 +114,11 @@ public enum DatasetRegistry {
     /// `<name>-labels.npy` beside it, if present: integers (or floats that are whole numbers) in
     /// `0..<LabeledImages.maxClassCount`, one per image.
     static func npyImages(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> (images: LabeledImages, scaling: String) {
-        let (dtype, raw) = try NPY.readTyped(path, maxBytes: maxBytes)
+        let contents = try NPY.readContents(path, maxBytes: maxBytes)
+        if case .bytes(let s, let buffer) = contents {
+            return (try npyByteImages(path, shape: s, buffer: buffer, maxBytes: maxBytes), "uint8 / 255")
+        }
+        guard case .values(let dtype, let raw) = contents else { preconditionFailure() }
         var t = raw
         let s = raw.shape
         switch s.count {
@@ -136,6 +140,46 @@ public enum DatasetRegistry {
         guard t.count > 0 else { throw LatentError.invalidFile(path: path, reason: "images of 0 pixels (shape \(s))") }
         let (scale, scaling) = try unitScale(raw, dtype: dtype, path: path)
         if scale != 1 { t = t.scaled(by: scale) }
+        let (labels, hasLabels) = try npyLabels(path, count: count, maxBytes: maxBytes)
+        return (LabeledImages(images: t, labels: labels, hasLabels: hasLabels), scaling)
+    }
+
+    /// uint8 images kept as bytes: the shapes `npyImages` takes, channels-last
+    /// arrays reordered into a heap buffer, the rest used in place.
+    static func npyByteImages(_ path: String, shape s: [Int], buffer: PixelBuffer, maxBytes: Int) throws -> LabeledImages {
+        var imageShape: [Int]
+        var bytes = buffer
+        switch s.count {
+        case 2:
+            let side = Int(Double(s[1]).squareRoot().rounded())
+            guard side * side == s[1] else {
+                throw LatentError.invalidFile(path: path, reason: "rows of \(s[1]) values are not square images; save as [N, H, W]")
+            }
+            imageShape = [1, side, side]
+        case 3: imageShape = [1, s[1], s[2]]
+        case 4 where s[3] <= 4 && s[1] > 4:
+            let (n, h, w, c) = (s[0], s[1], s[2], s[3])
+            imageShape = [c, h, w]
+            bytes = PixelBuffer(count: buffer.count) { dst in
+                let src = buffer.pointer
+                for i in 0..<n { for y in 0..<h { for x in 0..<w { for ch in 0..<c {
+                    dst[((i * c + ch) * h + y) * w + x] = src[((i * h + y) * w + x) * c + ch]
+                } } } }
+            }
+        case 4: imageShape = [s[1], s[2], s[3]]
+        default:
+            throw LatentError.invalidFile(path: path, reason: "array of shape \(s) is not a batch of images ([N, H, W], [N, H, W, C] or [N, C, H, W])")
+        }
+        let count = s[0]
+        guard count > 0 else { throw LatentError.invalidFile(path: path, reason: "the array holds no images (shape \(s))") }
+        guard buffer.count > 0 else { throw LatentError.invalidFile(path: path, reason: "images of 0 pixels (shape \(s))") }
+        let (labels, hasLabels) = try npyLabels(path, count: count, maxBytes: maxBytes)
+        return LabeledImages(bytes: ByteImages(buffer: bytes, rowLength: imageShape.reduce(1, *), table: ByteImages.idxTable),
+                             imageShape: imageShape, labels: labels, hasLabels: hasLabels)
+    }
+
+    /// Labels from `<name>-labels.npy` beside the images, or all 0 (unlabelled) without that file.
+    static func npyLabels(_ path: String, count: Int, maxBytes: Int) throws -> (labels: [Int], hasLabels: Bool) {
         var labels = [Int](repeating: 0, count: count)
         var hasLabels = false
         let labelPath = String(path.dropLast(4)) + "-labels.npy"
@@ -153,7 +197,7 @@ public enum DatasetRegistry {
             labels = try LabeledImages.classLabels(l, path: labelPath)
             hasLabels = true
         }
-        return (LabeledImages(images: t, labels: labels, hasLabels: hasLabels), scaling)
+        return (labels, hasLabels)
     }
 
     /// The factor that brings NPY image values to [0, 1], following the dtype, and how (for the

@@ -12,8 +12,10 @@ import LatentTensor
 /// let logos = try ImageFolder.read("logos/", reading: ReadOptions(alpha: .white))
 /// ```
 public enum ImageFolder {
-    /// Reads every image into one [N, C, H, W] tensor, refusing a set whose
-    /// decoded size exceeds `reading.maxBytes` before allocating it.
+    /// Reads every image into one [N, C, H, W] set, refusing a set whose
+    /// decoded size exceeds `reading.maxBytes` before allocating it. 8-bit
+    /// images without alpha blending are kept as bytes (`Float(b) / 255` on
+    /// conversion, as the decoder computes it); others as Floats.
     public static func read(_ path: String, reading: ReadOptions = ReadOptions()) throws -> LabeledImages {
         let (files, classes) = try listing(path)
         guard let first = files.first else { throw LatentError.invalidFile(path: path, reason: "no .png images in the folder") }
@@ -25,8 +27,13 @@ public enum ImageFolder {
         guard !overflow, total <= reading.maxBytes else {
             throw LatentError.invalidFile(path: path, reason: "\(files.count) images of \(header.width)×\(header.height)×\(header.channels) need \(overflow ? "more than \(Int.max)" : "\(total)") bytes once decoded, more than the limit of \(reading.maxBytes) bytes (--max-bytes)")
         }
-        var images = Tensor(uninitializedShape: [files.count] + header.shape)
-        try images.withMutableData { p in
+        // Decoded one image at a time into `scratch`; kept as bytes while every value
+        // is an 8-bit sample (k/255), else everything switches to Floats.
+        var bytes: PixelBuffer? = nil
+        var floats: Tensor? = nil
+        var scratch = [Float](repeating: 0, count: imageCount)
+        let table = ByteImages.pngTable
+        let byteBuffer = try PixelBuffer(count: files.count * imageCount) { out in
             for (i, file) in files.enumerated() {
                 let data = i == 0 ? firstData : try PNGReader.contents(of: file.path, reading: reading)
                 let own = i == 0 ? header : try PNGHeader(data, path: file.path)
@@ -34,12 +41,34 @@ public enum ImageFolder {
                     throw LatentError.invalidFile(path: file.path, reason: "is \(own.width)×\(own.height) with \(own.channels) channel(s), but \(first.path) is \(header.width)×\(header.height) with \(header.channels); all images must have one size and channel count")
                 }
                 try PNGReader.check(own, fileBytes: data.count, path: file.path, reading: reading)
-                try PNGReader.decode(data, header: own, path: file.path, alpha: reading.alpha,
-                                     into: UnsafeMutableBufferPointer(start: p + i * imageCount, count: imageCount))
+                try scratch.withUnsafeMutableBufferPointer { p in
+                    try PNGReader.decode(data, header: own, path: file.path, alpha: reading.alpha, into: p)
+                }
+                if floats == nil {
+                    let exact = scratch.withUnsafeBufferPointer { ByteImages.bytes(of: $0, table: table, into: out + i * imageCount) }
+                    if !exact {
+                        var t = Tensor(uninitializedShape: [files.count] + header.shape)
+                        t.withMutableData { p in
+                            for j in 0..<(i * imageCount) { p[j] = table[Int(out[j])] }
+                        }
+                        floats = t
+                    }
+                }
+                if var t = floats {
+                    floats = nil   // keep the tensor uniquely referenced while it is written
+                    t.withMutableData { p in (p + i * imageCount).update(from: scratch, count: imageCount) }
+                    floats = t
+                }
             }
         }
-        return LabeledImages(images: images, labels: files.map(\.label),
-                             hasLabels: !classes.isEmpty, classNames: classes.isEmpty ? nil : classes)
+        if floats == nil { bytes = byteBuffer }
+        let labels = files.map(\.label)
+        let classNames = classes.isEmpty ? nil : classes
+        if let bytes {
+            return LabeledImages(bytes: ByteImages(buffer: bytes, rowLength: imageCount, table: table), imageShape: header.shape,
+                                 labels: labels, hasLabels: !classes.isEmpty, classNames: classNames)
+        }
+        return LabeledImages(images: floats!, labels: labels, hasLabels: !classes.isEmpty, classNames: classNames)
     }
 
     /// The PNG files to read with their labels, and the class names (empty when

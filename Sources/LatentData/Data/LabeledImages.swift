@@ -1,14 +1,46 @@
 import Foundation
 import LatentTensor
 
-/// Images with their class labels: `images` is [N, C, H, W] scaled to [0, 1].
+/// Images with their class labels: [N, C, H, W], scaled to [0, 1] when read.
+///
+/// Pixels are stored as they came: one byte each for 8-bit sources (IDX,
+/// uint8 NPY, 8-bit PNG folders; an uncompressed file is memory-mapped, not
+/// read), Floats for the rest. `rows(_:)` converts only the rows asked for;
+/// `images` converts the whole set each time it is read (4 bytes per pixel:
+/// fine for a test split, not for a large training set).
 ///
 /// ```swift
 /// let test = try LabeledImages.idx(directory: "/usr/share/datasets/fashion-mnist", split: .test)
 /// let (train, valid) = test.split(at: 8_000)
+/// let batch = train.rows([0, 5, 9])        // [3, 784], only these rows converted
 /// ```
 public struct LabeledImages: Sendable {
-    public var images: Tensor
+    /// How the pixels are held.
+    enum Pixels: Sendable {
+        case float(Tensor)
+        case bytes(ByteImages)
+    }
+    var pixels: Pixels
+    /// Channels, height and width of one image.
+    public private(set) var imageShape: [Int]
+
+    /// All images as a Float tensor [N, C, H, W]. For byte storage every read
+    /// converts the whole set (N·C·H·W·4 bytes); use `rows(_:)` for batches.
+    /// Setting it replaces the storage with Floats.
+    public var images: Tensor {
+        get {
+            switch pixels {
+            case .float(let t): return t
+            case .bytes(let b): return b.all().reshaped([b.count] + imageShape)
+            }
+        }
+        set {
+            precondition(newValue.rank == 4 && newValue.shape[0] == labels.count,
+                         "LabeledImages: \(newValue.shape) images for \(labels.count) labels")
+            pixels = .float(newValue)
+            imageShape = Array(newValue.shape.dropFirst())
+        }
+    }
     /// Class of each image (all 0 when `hasLabels` is false).
     public var labels: [Int]
     /// False for unlabelled data (NPY arrays, flat image folders).
@@ -34,18 +66,49 @@ public struct LabeledImages: Sendable {
                      "LabeledImages: \(images.shape) images for \(labels.count) labels")
         precondition(labels.allSatisfy { $0 >= 0 && $0 < LabeledImages.maxClassCount },
                      "LabeledImages: labels outside 0..<\(LabeledImages.maxClassCount)")
-        self.images = images
+        self.pixels = .float(images)
+        self.imageShape = Array(images.shape.dropFirst())
         self.labels = labels
         self.hasLabels = hasLabels
         self.classNames = classNames
     }
 
+    /// Images kept as bytes: `imageShape` is [C, H, W], one row of `bytes` per label.
+    init(bytes: ByteImages, imageShape: [Int], labels: [Int], hasLabels: Bool = true, classNames: [String]? = nil) {
+        precondition(imageShape.count == 3 && imageShape.reduce(1, *) == bytes.rowLength && bytes.count == labels.count,
+                     "LabeledImages: \(bytes.count) rows of \(bytes.rowLength) bytes as \(imageShape) for \(labels.count) labels")
+        precondition(labels.allSatisfy { $0 >= 0 && $0 < LabeledImages.maxClassCount },
+                     "LabeledImages: labels outside 0..<\(LabeledImages.maxClassCount)")
+        self.pixels = .bytes(bytes)
+        self.imageShape = imageShape
+        self.labels = labels
+        self.hasLabels = hasLabels
+        self.classNames = classNames
+    }
+
+    /// True when the pixels are held as bytes (converted row by row).
+    public var storesBytes: Bool { if case .bytes = pixels { true } else { false } }
+
+    /// True when the pixel bytes are a memory map of a file.
+    public var isMapped: Bool { if case .bytes(let b) = pixels { b.buffer.isMapped } else { false } }
+
+    /// The images at `indices` as Float rows [indices.count, C·H·W]; only
+    /// these rows are converted.
+    ///
+    /// ```swift
+    /// let x = data.train.rows(indices)   // a mini-batch
+    /// ```
+    public func rows(_ indices: [Int]) -> Tensor {
+        switch pixels {
+        case .float(let t): return t.reshaped([count, -1]).gatherRows(indices).detached()
+        case .bytes(let b): return b.gather(indices)
+        }
+    }
+
     public enum Split: String, Sendable { case train, test }
 
     public var count: Int { labels.count }
-    /// Channels, height and width of one image.
-    public var imageShape: [Int] { Array(images.shape.dropFirst()) }
-    /// Images as rows: [N, C·H·W].
+    /// Images as rows: [N, C·H·W] (the whole set converted, as `images`).
     public var flatImages: Tensor { images.reshaped([count, -1]) }
     /// One more than the largest label (0 without labels), at most `maxClassCount`.
     public var classCount: Int {
@@ -86,8 +149,13 @@ public struct LabeledImages: Sendable {
 
     /// The examples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> LabeledImages {
-        LabeledImages(images: images.gatherRows(indices).detached(), labels: indices.map { labels[$0] },
-                      hasLabels: hasLabels, classNames: classNames)
+        var s = self
+        switch pixels {
+        case .float(let t): s.pixels = .float(t.gatherRows(indices).detached())
+        case .bytes(let b): s.pixels = .bytes(b.subset(indices))
+        }
+        s.labels = indices.map { labels[$0] }
+        return s
     }
 
     /// Number of images of each class.
@@ -114,11 +182,16 @@ public struct LabeledImages: Sendable {
         }
         let imagePath = try find("\(prefix)-images-idx3-ubyte")
         let labelPath = try find("\(prefix)-labels-idx1-ubyte")
-        let (imageType, raw) = try IDX.readTyped(imagePath, maxBytes: maxBytes)
-        guard raw.rank == 3 || raw.rank == 4 else {
-            throw LatentError.invalidFile(path: imagePath, reason: "expected [N, H, W] images, found dimensions \(raw.shape)")
+        let contents = try IDX.readContents(imagePath, maxBytes: maxBytes)
+        let rawShape: [Int]
+        switch contents {
+        case .bytes(let shape, _): rawShape = shape
+        case .values(_, let raw): rawShape = raw.shape
         }
-        if imageType != .uint8 {
+        guard rawShape.count == 3 || rawShape.count == 4 else {
+            throw LatentError.invalidFile(path: imagePath, reason: "expected [N, H, W] images, found dimensions \(rawShape)")
+        }
+        if case .values(let imageType, let raw) = contents {
             let (low, high) = (raw.minValue(), raw.maxValue())
             guard low >= 0, high <= 255 else {   // false for NaN too
                 throw LatentError.invalidFile(path: imagePath, reason: "pixel values of type \(imageType) range over [\(low), \(high)]; expected 0…255")
@@ -131,10 +204,16 @@ public struct LabeledImages: Sendable {
         guard labels.rank == 1 else {
             throw LatentError.invalidFile(path: labelPath, reason: "labels must have one dimension, found dimensions \(labels.shape)")
         }
-        guard labels.count == raw.shape[0] else {
-            throw LatentError.invalidFile(path: labelPath, reason: "\(labels.count) labels for the \(raw.shape[0]) images of \(imagePath)")
+        guard labels.count == rawShape[0] else {
+            throw LatentError.invalidFile(path: labelPath, reason: "\(labels.count) labels for the \(rawShape[0]) images of \(imagePath)")
         }
-        let shape = raw.rank == 3 ? [raw.shape[0], 1, raw.shape[1], raw.shape[2]] : raw.shape
-        return LabeledImages(images: raw.scaled(by: 1 / 255).reshaped(shape), labels: try classLabels(labels, path: labelPath))
+        let shape = rawShape.count == 3 ? [rawShape[0], 1, rawShape[1], rawShape[2]] : rawShape
+        switch contents {
+        case .bytes(_, let buffer):
+            let bytes = ByteImages(buffer: buffer, rowLength: shape.dropFirst().reduce(1, *), table: ByteImages.idxTable)
+            return LabeledImages(bytes: bytes, imageShape: Array(shape.dropFirst()), labels: try classLabels(labels, path: labelPath))
+        case .values(_, let raw):
+            return LabeledImages(images: raw.scaled(by: 1 / 255).reshaped(shape), labels: try classLabels(labels, path: labelPath))
+        }
     }
 }

@@ -26,8 +26,16 @@ public struct PreparedData: Sendable {
     /// Loads `options.source` and splits it: validation images drawn from the
     /// training split (seeded by `options.seed`), then `limit` training images,
     /// and the test split cut to `testLimit` images by `fixedSubset`.
+    ///
+    /// Indices are chosen first and only the chosen rows are kept: with byte
+    /// storage the split and `--limit` copy no pixels, and training converts
+    /// one batch at a time.
     public static func load(_ options: DataOptions) throws -> PreparedData {
-        let source = try DatasetRegistry.load(options.source, reading: options.reading)
+        try prepare(DatasetRegistry.load(options.source, reading: options.reading), options)
+    }
+
+    /// `load` on a source already read.
+    static func prepare(_ source: DatasetRegistry.Source, _ options: DataOptions) throws -> PreparedData {
         var rng = RandomGenerator(seed: options.seed)
         guard source.train.count > 0 else {
             throw LatentError.invalidArgument("data set \(options.source) has no training images")
@@ -48,11 +56,7 @@ public struct PreparedData: Sendable {
             guard testLimit > 0 else { throw LatentError.invalidArgument("--test-limit must be positive") }
             test = test.subset(fixedSubset(count: test.count, limit: testLimit))
         }
-        func prepare(_ set: LabeledImages) -> LabeledImages {
-            var s = set
-            s.images = PreparedData.transform(s.images, options, rng: &rng)
-            return s
-        }
+        func prepare(_ set: LabeledImages) -> LabeledImages { PreparedData.transform(set, options, rng: &rng) }
         let validation = source.train.subset(validationIndices)
         return PreparedData(options: options, name: source.name, description: source.description,
                             train: prepare(source.train.subset(trainIndices)),
@@ -85,6 +89,24 @@ public struct PreparedData: Sendable {
         return Array(rng.permutation(count).prefix(limit)).sorted()
     }
 
+    /// Scaling and static binarization of a set: Float storage is transformed
+    /// whole; byte storage keeps its bytes and maps its table (a fixed
+    /// Bernoulli draw makes new 0/1 bytes with exactly the Float path's draws).
+    static func transform(_ set: LabeledImages, _ options: DataOptions, rng: inout RandomGenerator) -> LabeledImages {
+        var s = set
+        switch set.pixels {
+        case .float(let t):
+            s.images = transform(t, options, rng: &rng)
+        case .bytes(let b):
+            switch options.binarize {
+            case .fixed: s.pixels = .bytes(b.binarized(rng: &rng) { options.scale.fromUnit($0) })
+            case .threshold: s.pixels = .bytes(b.mapped { options.scale.fromUnit($0.greater(0.5)) })
+            case .none, .dynamic: s.pixels = .bytes(b.mapped { options.scale.fromUnit($0) })
+            }
+        }
+        return s
+    }
+
     /// Scaling and static binarization.
     static func transform(_ images: Tensor, _ options: DataOptions, rng: inout RandomGenerator) -> Tensor {
         var t = images
@@ -96,9 +118,10 @@ public struct PreparedData: Sendable {
         return options.scale.fromUnit(t)
     }
 
-    /// Training images at `indices` as rows [B, C·H·W], freshly binarized when the binarization is dynamic.
+    /// Training images at `indices` as rows [B, C·H·W], freshly binarized when
+    /// the binarization is dynamic. Only these rows are converted to Floats.
     public func trainingBatch(_ indices: [Int], rng: inout RandomGenerator) -> Tensor {
-        let x = train.flatImages.gatherRows(indices).detached()
+        let x = train.rows(indices)
         guard options.binarize == .dynamic else { return x }
         return options.scale.fromUnit(Tensor.bernoulli(options.scale.toUnit(x), rng: &rng))
     }

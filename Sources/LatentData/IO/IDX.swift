@@ -61,7 +61,41 @@ public enum IDX {
     }
 
     static func read(from reader: GzipFile.Reader, maxBytes: Int) throws -> (type: ElementType, values: Tensor) {
-        func fail(_ reason: String) -> LatentError { .invalidFile(path: reader.path, reason: "not a valid IDX file: \(reason)") }
+        let (type, shape, fail) = try header(reader)
+        let tensor = try DeclaredArray.read(from: reader, shape: shape, elementWidth: type.width, described: "dimensions \(shape) of \(type)",
+                                            maxBytes: maxBytes, fail: fail) { decode($0, as: type, into: $1) }
+        return (type, tensor)
+    }
+
+    /// The contents of an IDX file, as bytes when its elements are unsigned bytes.
+    enum Contents {
+        /// Unsigned bytes: memory-mapped when the file is uncompressed.
+        case bytes(shape: [Int], PixelBuffer)
+        /// Any other element type, as Floats.
+        case values(ElementType, Tensor)
+    }
+
+    /// Reads an IDX file, keeping unsigned bytes as bytes (an uncompressed file
+    /// is memory-mapped once its header and size check out).
+    ///
+    /// ```swift
+    /// if case .bytes(let shape, let buffer) = try IDX.readContents("train-images-idx3-ubyte") { … }
+    /// ```
+    static func readContents(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Contents {
+        let reader = try GzipFile.Reader(path)
+        let (type, shape, fail) = try header(reader)
+        let described = "dimensions \(shape) of \(type)"
+        if type == .uint8 {
+            return .bytes(shape: shape, try DeclaredArray.readBytes(from: reader, shape: shape, described: described, maxBytes: maxBytes, fail: fail))
+        }
+        return .values(type, try DeclaredArray.read(from: reader, shape: shape, elementWidth: type.width, described: described,
+                                                    maxBytes: maxBytes, fail: fail) { decode($0, as: type, into: $1) })
+    }
+
+    /// Reads and checks the magic number and dimensions.
+    private static func header(_ reader: GzipFile.Reader) throws -> (ElementType, [Int], (String) -> LatentError) {
+        let path = reader.path
+        let fail: (String) -> LatentError = { .invalidFile(path: path, reason: "not a valid IDX file: \($0)") }
         let magic = try reader.read(4)
         guard magic.count == 4 else { throw fail("\(magic.count) bytes, shorter than the 4-byte magic number") }
         guard magic[0] == 0, magic[1] == 0 else {
@@ -82,9 +116,21 @@ public enum IDX {
         if let zero = shape.firstIndex(of: 0) {
             throw fail("dimension \(zero + 1) of \(shape) is 0 (every dimension must be at least 1)")
         }
-        let tensor = try DeclaredArray.read(from: reader, shape: shape, elementWidth: type.width, described: "dimensions \(shape) of \(type)",
-                                            maxBytes: maxBytes, fail: fail) { decode($0, as: type, into: $1) }
-        return (type, tensor)
+        return (type, shape, fail)
+    }
+
+    /// Writes `bytes` (row-major, `shape`) as an uncompressed IDX file of unsigned bytes, atomically.
+    ///
+    /// ```swift
+    /// try IDX.writeBytes(pixels, shape: [60000, 28, 28], to: "train-images-idx3-ubyte")
+    /// ```
+    static func writeBytes(_ bytes: UnsafeBufferPointer<UInt8>, shape: [Int], to path: String) throws {
+        precondition(!shape.isEmpty && shape.count < 256 && shape.allSatisfy { $0 > 0 && $0 <= Int(UInt32.max) }
+                     && shape.reduce(1, *) == bytes.count, "IDX.writeBytes: \(bytes.count) bytes as \(shape)")
+        var data = Data([0, 0, ElementType.uint8.rawValue, UInt8(shape.count)])
+        for d in shape { withUnsafeBytes(of: UInt32(d).bigEndian) { data.append(contentsOf: $0) } }
+        data.append(bytes)
+        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
     }
 
     /// Converts big-endian elements of `type` to Float.

@@ -71,7 +71,16 @@ public enum NPY {
     }
 
     static func read(from reader: GzipFile.Reader, maxBytes: Int) throws -> (dtype: DType, values: Tensor) {
-        func fail(_ reason: String) -> LatentError { .invalidFile(path: reader.path, reason: "not a readable .npy file: \(reason)") }
+        let (dtype, shape, shapeText, fail) = try header(reader)
+        let tensor = try DeclaredArray.read(from: reader, shape: shape, elementWidth: dtype.size, described: "shape \(shapeText) of \(dtype)",
+                                            maxBytes: maxBytes, fail: fail) { decode($0, as: dtype, into: $1) }
+        return (dtype, tensor)
+    }
+
+    /// Reads and checks the magic string, version and header; returns the dtype, the shape and how to describe it.
+    private static func header(_ reader: GzipFile.Reader) throws -> (DType, [Int], String, (String) -> LatentError) {
+        let path = reader.path
+        let fail: (String) -> LatentError = { .invalidFile(path: path, reason: "not a readable .npy file: \($0)") }
         let prefix = try reader.read(8)
         let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
         guard prefix.count == 8, Array(prefix[0..<6]) == magic else { throw fail("missing the \\x93NUMPY magic string") }
@@ -102,9 +111,28 @@ public enum NPY {
         }
         let shape = header.shape
         let shapeText = "(\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : ""))"
-        let tensor = try DeclaredArray.read(from: reader, shape: shape, elementWidth: dtype.size, described: "shape \(shapeText) of \(dtype)",
-                                            maxBytes: maxBytes, fail: fail) { decode($0, as: dtype, into: $1) }
-        return (dtype, tensor)
+        return (dtype, shape, shapeText, fail)
+    }
+
+    /// The contents of an NPY file, as bytes when its dtype is uint8.
+    enum Contents {
+        /// uint8: memory-mapped when the file is uncompressed.
+        case bytes(shape: [Int], PixelBuffer)
+        /// Any other dtype, as Floats.
+        case values(DType, Tensor)
+    }
+
+    /// Reads an array, keeping uint8 as bytes (an uncompressed file is
+    /// memory-mapped once its header and size check out).
+    static func readContents(_ path: String, maxBytes: Int = ReadOptions.defaultMaxBytes) throws -> Contents {
+        let reader = try GzipFile.Reader(path)
+        let (dtype, shape, shapeText, fail) = try header(reader)
+        let described = "shape \(shapeText) of \(dtype)"
+        if dtype.kind == .unsigned && dtype.size == 1 {
+            return .bytes(shape: shape, try DeclaredArray.readBytes(from: reader, shape: shape, described: described, maxBytes: maxBytes, fail: fail))
+        }
+        return .values(dtype, try DeclaredArray.read(from: reader, shape: shape, elementWidth: dtype.size, described: described,
+                                                     maxBytes: maxBytes, fail: fail) { decode($0, as: dtype, into: $1) })
     }
 
     /// Converts elements of `dtype` to Float.

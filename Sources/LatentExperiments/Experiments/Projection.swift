@@ -88,7 +88,7 @@ extension TrainedRun {
         }
         let data = try data()
         guard data.train.count >= 2 else { throw LatentError.invalidArgument("the data of \(name) have \(data.train.count) training image; a plane needs 2") }
-        let pca = try PCA.fit(data.train.flatImages.rows(0..<Swift.min(options.fitImages, data.train.count)), components: 2)
+        let pca = try PCA.fit(data.train.rows(Array(0..<Swift.min(options.fitImages, data.train.count))), components: 2)
         let test = TestImages(data, limit: options.background)
         var rng = RandomGenerator(seed: options.seed)
         let generated = sampler.sample(options.count, rng: &rng)

@@ -61,7 +61,7 @@ public final class M2Model: TrainableModel, PretrainingModel, ConditionalSamplin
         let train = data.train
         guard train.hasLabels else { throw LatentError.invalidArgument("m2 needs the labels of the training images to keep --labelled of them") }
         let chosen = M2.chooseLabelled(labels: train.labels, classes: m2.classes, count: options.labelled, rng: &rng)
-        m2.keepLabelled(images: train.flatImages.gatherRows(chosen), classes: chosen.map { train.labels[$0] },
+        m2.keepLabelled(images: train.rows(chosen), classes: chosen.map { train.labels[$0] },
                         alpha: options.classifierWeight, trainingCount: train.count)
     }
 
