@@ -13,7 +13,7 @@ import Testing
         let binary = try #require(LatentBinary.path, sourceLocation: sourceLocation)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["LATENT_CONV=\(conv)", binary] + arguments
+        process.arguments = ["LATENT_CONV=\(conv)", "LATENT_THREADS=1", binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: tmp.path)
         let (out, err) = (tmp.file("out-\(UUID().uuidString)"), tmp.file("err-\(UUID().uuidString)"))
         _ = FileManager.default.createFile(atPath: out, contents: nil)

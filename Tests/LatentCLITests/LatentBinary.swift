@@ -41,7 +41,8 @@ enum LatentBinary {
     }
 
     /// Runs `latent` with `arguments` in `directory` (default: the current one) and waits for it.
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    /// `overrides` sets (or, with nil, removes) environment variables for this run only.
+    static func run(_ arguments: [String], in directory: String? = nil, overrides: [String: String?] = [:]) throws -> Result {
         guard let path else { throw LatentError.invalidArgument("the latent executable was not found beside the tests nor in .build") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -50,6 +51,10 @@ enum LatentBinary {
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = "200"               // one help line per subcommand
         environment["LATENT_RUNS"] = nil             // every test names its runs folder
+        // One compute thread unless a test asks otherwise: runs compared with each other must not differ by the
+        // thread count a measured default chose (ThreadEndToEndTests checks that default).
+        for (key, value) in overrides { environment[key] = value }
+        if !overrides.keys.contains("LATENT_THREADS") { environment["LATENT_THREADS"] = environment["LATENT_THREADS"] ?? "1" }
         process.environment = environment
         // Files rather than pipes: nothing to drain while the child runs.
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cli-\(UUID().uuidString)")

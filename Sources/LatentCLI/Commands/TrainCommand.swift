@@ -80,7 +80,7 @@ struct TrainFamilyCommand<Model: TrainableModel>: ParsableCommand {
         let prepared = try PreparedData.load(data.options(seed: settings.training.seed, defaultScale: Model.defaultScale))
         var config = RunConfig(family: Model.family, command: CommandLine.arguments, data: prepared,
                                training: settings.training, model: settings.model)
-        config.threads = BLAS.threads
+        config.threads = session.automaticThreads ? nil : BLAS.threads   // automatic: recorded once measured
         let started = try TrainingSession.start(config: config, data: prepared, root: session.location.runs,
                                                 name: name ?? RunName.sanitized("\(Model.family)-\(prepared.name)"),
                                                 explicitName: name != nil)

@@ -85,7 +85,7 @@ struct RunArgument: ParsableArguments {
 
     @OptionGroup var location: RunsLocation
 
-    @Option(help: "Compute threads, 1 to 256 (default: $LATENT_THREADS, else 1).")
+    @Option(help: "Compute threads, 1 to 256 (default: $LATENT_THREADS, else the count the run's training measured best, else 1).")
     var threads: Int?
 
     func validate() throws {

@@ -3,11 +3,17 @@ import Foundation
 import Latent
 
 /// Opens a run named on the command line and rebuilds its model from the last checkpoint.
-/// `--threads` (else `LATENT_THREADS`, else 1) sets the compute threads first.
+/// `--threads` (else `LATENT_THREADS`, else the count the run's training measured best, else 1) sets the
+/// compute threads first.
 func openRun(_ target: RunArgument) throws -> TrainedRun {
     BLAS.configureFromEnvironment()
-    if let threads = target.threads { BLAS.threads = threads }
-    return try TrainedRun(target.open())
+    let run = try target.open()
+    if let threads = target.threads {
+        BLAS.threads = threads
+    } else if (ProcessInfo.processInfo.environment["LATENT_THREADS"] ?? "").isEmpty, let recorded = run.config.threads {
+        BLAS.threads = recorded
+    }
+    return try TrainedRun(run)
 }
 
 /// Opens a run and rebuilds its model from the last checkpoint.

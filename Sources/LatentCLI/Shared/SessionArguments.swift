@@ -7,8 +7,8 @@ struct SessionArguments: ParsableArguments {
     @Flag(help: "Print the final metrics as JSON and no progress.")
     var json = false
 
-    @Option(help: ArgumentHelp("Compute threads, 1 to 256 (default: $LATENT_THREADS, else 1). Recorded in config.json.",
-                               discussion: "On a 2-core machine one thread was as fast as two for our models' small matrices; try the core count for large batches."))
+    @Option(help: ArgumentHelp("Compute threads, 1 to 256 (default: $LATENT_THREADS, else for train and resume what measures best, for sweep and zoo 1). Recorded in config.json.",
+                               discussion: "Without --threads or LATENT_THREADS a new run times its first steps at 1 thread, half the physical cores and all of them (alternating, a few steps each) and keeps the fewest threads within 5 % of the fastest: a large MLP batch takes the cores, a small convolutional batch or a busy machine stays at 1. A resumed run keeps the count it recorded."))
     var threads: Int?
 
     @OptionGroup var location: RunsLocation
@@ -19,16 +19,34 @@ struct SessionArguments: ParsableArguments {
         }
     }
 
-    /// Sets the BLAS thread count (`--threads`, else `LATENT_THREADS`, else 1) and installs the Ctrl-C handler.
+    /// Sets the BLAS thread count (`--threads`, else `LATENT_THREADS`, else 1 until `train` measures) and installs
+    /// the Ctrl-C handler.
     func prepare() throws {
         BLAS.configureFromEnvironment()
         BLAS.threads = try threads ?? BLAS.threadCount(environment: ProcessInfo.processInfo.environment)
         StopRequest.install()
     }
 
+    /// Neither --threads nor LATENT_THREADS: the thread count is measured (or taken from the resumed run).
+    var automaticThreads: Bool {
+        threads == nil && (ProcessInfo.processInfo.environment["LATENT_THREADS"] ?? "").isEmpty
+    }
+
+    /// With automatic threads on one process: the count a resumed run recorded, else a `ThreadTuner` over
+    /// the first steps (1, half and all of this process's physical cores).
+    func chooseThreads(for session: TrainingSession) {
+        guard automaticThreads, session.worldSize == 1 else { return }
+        if let recorded = session.run.config.threads, BLAS.threadRange.contains(recorded) {
+            BLAS.threads = recorded
+            return
+        }
+        session.threadTuner = ThreadTuner(candidates: ThreadTuner.candidates(physicalCores: CPUTopology.current.physicalCores))
+    }
+
     /// Trains; a stop request prints its line and exits with the signal's code.
     func train(_ session: TrainingSession) throws {
         session.quiet = json
+        chooseThreads(for: session)
         // Standard output carries the one JSON object; warnings and progress lines go to standard error.
         if json { session.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
         do {

@@ -42,6 +42,9 @@ public struct Trainer {
     /// The processes training this run together (data-parallel when there are several, see `DataParallel`):
     /// each takes its rows of every global mini-batch; rank 0 alone validates and writes files.
     public var communicator: any Communicator = SingleProcessCommunicator()
+    /// Chooses the compute thread count from the run's first steps (`--threads` not given); the choice is
+    /// set in `BLAS.threads`, written to config.json and logged. Ignored on several processes.
+    public var threadTuner: ThreadTuner?
     /// Whether this process writes the run's files (rank 0).
     var isWriter: Bool { communicator.rank == 0 }
 
@@ -93,6 +96,16 @@ public struct Trainer {
             ? (startEpoch, resumeProgress?.steps ?? 0) : nil
         if startEpoch == 0 && resumeProgress == nil, let pre = model as? any PretrainingModel { try pre.pretrain(data, rng: &rng) }
         let board = isWriter ? try TrainingTensorBoard.open(self) : nil   // --tensorboard: event files beside the run's other files
+        var tuner = parallel ? nil : threadTuner
+        var tuned: String?   // the tuner's decision, logged when its epoch ends (not across a progress bar)
+        func settleThreads() {
+            guard let choice = tuner?.choice else { return }
+            BLAS.threads = choice
+            _ = try? run.updatingConfig { $0.threads = choice }   // a resume keeps the count; a failed write only costs a new tuning
+            tuned = tuner?.summary
+            tuner = nil
+        }
+        settleThreads()   // one candidate only (one core): decided before any step
         for epoch in (startEpoch + 1)...options.epochs {
             let resume = epoch == startEpoch + 1 ? resumeProgress : nil
             let epochStart: RandomGenerator
@@ -118,6 +131,9 @@ public struct Trainer {
                 step += 1
                 let values: [(String, Double)]
                 var agreedStop: Int32?? = .none   // data-parallel: the ranks' stop requests, summed with the metrics
+                let tuning = tuner?.nextStep()
+                if let tuning { BLAS.threads = tuning }
+                let stepWatch = Stopwatch()
                 if parallel {
                     let (reduced, stop) = try parallelStep(indices, epoch: epoch, rng: &rng)
                     values = reduced
@@ -125,6 +141,10 @@ public struct Trainer {
                 } else {
                     let batch = data.trainingBatch(indices, rng: &rng)
                     values = try model.trainStep(batch, labels: indices.map { x.labels[$0] }, epoch: epoch, rng: &rng)
+                }
+                if tuning != nil {
+                    tuner?.record(seconds: stepWatch.elapsed)
+                    settleThreads()
                 }
                 try board?.step(epoch: epoch, step: step, values: values)
                 if let (name, value) = values.first {
@@ -199,6 +219,8 @@ public struct Trainer {
             // The report follows every epoch at once (atomically), so a run killed while it draws still shows this epoch.
             try RunReport.write(run)
             progress.finish(status: Trainer.epochStatus(record, trainingKey: order.first, primary: type(of: model).primaryMetric, charts: model.charts))
+            if tuner != nil && epoch == options.epochs { tuner?.finish(); settleThreads() }   // too few steps: decide on what was timed
+            if let line = tuned { log("threads: " + line); tuned = nil }
             let every = options.imageEvery
             if epoch == options.epochs || (every > 0 && epoch % every == 0) { lastGrid = (epoch, try writeImages(epoch: epoch)) }
             try board?.epoch(epoch, record: record, samples: lastGrid?.epoch == epoch ? lastGrid?.samples : nil, trainer: self)

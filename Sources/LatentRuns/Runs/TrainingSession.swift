@@ -45,6 +45,13 @@ public final class TrainingSession {
     }
     /// This process's rank among those training the run (0 on one process): only rank 0 should print the run's results.
     public var rank: Int { trainer.communicator.rank }
+    /// Processes training the run together (1 without mpirun).
+    public var worldSize: Int { trainer.communicator.size }
+    /// Measures the thread count over the first steps (see `ThreadTuner`); nil keeps `BLAS.threads`.
+    public var threadTuner: ThreadTuner? {
+        get { trainer.threadTuner }
+        set { trainer.threadTuner = newValue }
+    }
     /// Epochs already done when this session began.
     public var startEpoch: Int { trainer.startEpoch }
     /// Position inside the first epoch when resuming a stopped run.
