@@ -50,7 +50,7 @@ import Testing
         let data = try data(tmp)
         let one = try serial(data, root: tmp.file("serial"))
         let results = try spread(data, root: tmp.file("spread"), ranks: ranks)
-        #expect(results.dropFirst().allSatisfy(\.isEmpty), "only rank 0 returns the results")
+        #expect(results.dropFirst().allSatisfy { $0.isEmpty }, "only rank 0 returns the results")
         let all = results[0]
         #expect(all.map(\.label) == one.map(\.label))
         #expect(all.map(\.run.name) == one.map(\.run.name))
