@@ -18,8 +18,8 @@ struct SweepCommand: ParsableCommand {
 
         On several processes (`mpirun -np N latent sweep …`, a latent built with `make build-mpi`) the \
         settings are dealt round-robin: setting i trains on rank i mod N, each as a run of one process with \
-        cores ÷ processes-per-machine BLAS threads unless --threads, so every run equals the serial \
-        sweep's. Only rank 0 prints; it writes the overlay and the table once every rank is done.
+        cores ÷ processes-per-machine BLAS threads unless --threads, so every run is the serial \
+        sweep's (bit for bit with the same --threads). Only rank 0 prints; it writes the overlay and the table once every rank is done.
 
         Examples:
           latent sweep vae --lr 1e-2,1e-3,1e-5 --epochs 10 --limit 10000
@@ -28,7 +28,7 @@ struct SweepCommand: ParsableCommand {
           latent sweep rbm --configs "hidden=10,lr=0.01,epochs=10;hidden=50,lr=0.001,epochs=30"
           latent sweep gan --latent 10,20 --epochs 70 --batch 512 --table-epochs 1,10,70
           latent sweep vae,ae --latent 2,20 --epochs 10 --evaluate      the VAE against the AE of the same networks
-          mpirun -np 4 latent sweep vae --lr 1e-2,1e-3 --latent 2,20 --epochs 10      four settings at once
+          mpirun -np 4 latent sweep vae --lr 1e-2,1e-3 --latent 2,20      four settings at once
         """)
 
     @Argument(help: "The model family, or several with the same options separated by commas (vae,ae).") var model: String
