@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
         Example:
           latent bench vae-mlp --threads 1,2 --steps 200 --python /tmp/ref/bin/python --jax-python /tmp/jax/bin/python
         """,
-        subcommands: [GemmBench.self, VAEMLPBench.self, VAEConvBench.self, RBMBench.self, GANMLPBench.self, DCGANBench.self, AllBench.self])
+        subcommands: [GemmBench.self, VAEMLPBench.self, VAEConvBench.self, RBMBench.self, GANMLPBench.self, DCGANBench.self, ScaleBench.self, AllBench.self])
 }
 
 struct AllBench: ParsableCommand {

@@ -12,7 +12,14 @@ struct SweepCommand: ParsableCommand {
         (--hidden 512,256 --hidden 1024). Every combination is trained, one after another, into \
         runs/<sweep>-<setting>/; or --configs lists the settings to train. Runs write pictures only at the \
         end unless --image-every is given. The overlaid curves and a table of final values go to \
-        runs/<sweep>/ (sweep.svg, sweep.md, sweep.json).
+        runs/<sweep>/ (sweep.svg, sweep.md, sweep.json). With --resume, an interrupted sweep goes on: a \
+        setting whose run already finished (or diverged) is skipped, an interrupted one resumed from its \
+        last checkpoint, the others trained.
+
+        On several processes (`mpirun -np N latent sweep …`, a latent built with `make build-mpi`) the \
+        settings are dealt round-robin: setting i trains on rank i mod N, each as a run of one process with \
+        cores ÷ processes-per-machine BLAS threads unless --threads, so every run is the serial \
+        sweep's (bit for bit with the same --threads). Only rank 0 prints; it writes the overlay and the table once every rank is done.
 
         Examples:
           latent sweep vae --lr 1e-2,1e-3,1e-5 --epochs 10 --limit 10000
@@ -21,6 +28,7 @@ struct SweepCommand: ParsableCommand {
           latent sweep rbm --configs "hidden=10,lr=0.01,epochs=10;hidden=50,lr=0.001,epochs=30"
           latent sweep gan --latent 10,20 --epochs 70 --batch 512 --table-epochs 1,10,70
           latent sweep vae,ae --latent 2,20 --epochs 10 --evaluate      the VAE against the AE of the same networks
+          mpirun -np 4 latent sweep vae --lr 1e-2,1e-3 --latent 2,20      four settings at once
         """)
 
     @Argument(help: "The model family, or several with the same options separated by commas (vae,ae).") var model: String
@@ -32,6 +40,8 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "After training, score every run on the same test images (−ELBO and its terms, IS-NLL; recorded in each run's evaluation.json) and draw the same test images reconstructed by every setting (reconstructions.png).")
     var evaluate = false
     @Option(help: "With --evaluate: importance samples per image for the IS-NLL (0: none).") var nllSamples = 100
+    @Flag(help: "Continue this sweep (same --name and settings): skip the settings whose runs finished or diverged, resume the interrupted ones.")
+    var resume = false
 
     @OptionGroup(title: "Data") var data: DataArguments
     @OptionGroup(title: "Session") var session: SessionArguments
@@ -66,15 +76,15 @@ struct SweepCommand: ParsableCommand {
         let seed = try family.runConfigSeed(plans[0].plan.settings[0].words)
         let prepared = try PreparedData.load(data.options(seed: seed, defaultScale: family.defaultScale))
         let sweepName = name ?? "sweep-\(plans.map { $0.family.family }.joined(separator: "-"))-\(prepared.name)"
-        var results: [Sweep.Result] = []
+        let results: [Sweep.Result]
         do {
-            for (family, plan) in plans {
-                results += try Sweep.train(family, plan: plan, data: prepared, root: session.location.runs, name: sweepName, threads: BLAS.threads)
-            }
+            results = try Sweep.train(plans, data: prepared, root: session.location.runs, name: sweepName, threads: session.threads,
+                                      resume: resume)
         } catch let stop as TrainingInterrupted {
             FileHandle.standardError.write(Data((stop.description + "\n").utf8))
             throw ExitCode(stop.exitCode)
         }
+        guard !results.isEmpty else { return }      // under mpirun: a rank other than 0, which prints nothing
         let keys = (metric ?? (family.primaryMetric == "g_loss" ? "g_loss,d_loss" : family.primaryMetric))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let epochsShown = try tableEpochs.map { try integerList($0, name: "--table-epochs") }

@@ -1,5 +1,6 @@
 import Foundation
 import LatentTensor
+import LatentNN
 import LatentData
 import LatentOutput
 import LatentModels
@@ -18,24 +19,134 @@ public enum Sweep {
 
     /// Trains every setting into `root/<name>-<label>`. A setting that diverges
     /// is a result of the sweep, logged, not its end; a stop request (Ctrl-C) ends it.
+    /// `resume`: a setting whose run folder exists with the same settings is continued
+    /// (skipped when it has finished or diverged) instead of trained afresh in a new folder.
     public static func train(_ family: any TrainableModel.Type, plan: SweepPlan, data: PreparedData, root: String, name: String,
-                             command: [String] = CommandLine.arguments, threads: Int? = nil,
+                             command: [String] = CommandLine.arguments, threads: Int? = nil, resume: Bool = false,
                              log: (String) -> Void = { print($0) }) throws -> [Result] {
-        var results: [Result] = []
-        for setting in plan.settings {
-            var config = try family.runConfig(setting.words, data: data, command: command)
-            config.threads = threads
-            let runName = RunName.sanitized(name + "-" + setting.label.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "=", with: ""))
-            let session = try TrainingSession.start(config: config, data: data, root: root, name: runName, explicitName: false)
-            log("== \(setting.label): \(session.run.path)")
-            do {
-                try session.train()
-            } catch let error as LatentError {
-                log("   stopped: \(error)")
-            }
-            results.append((setting.label, session.run))
+        try plan.settings.map { setting in
+            try trainSetting(family, setting, data: data, root: root, name: name, command: command, threads: threads,
+                             resume: resume, quiet: false, log: log)
         }
-        return results
+    }
+
+    /// Trains the settings of several plans, on one process or spread over the processes of
+    /// `communicator` (default `Communicators.world()`: every rank mpirun started). The settings,
+    /// numbered in plan order, go round-robin (static): setting i trains on rank i mod size, as a
+    /// run of one process (its own communicator is `SingleProcessCommunicator`, not the world), so
+    /// each run is the run the serial sweep trains, bit for bit. Each rank trains with `threads` BLAS
+    /// threads (nil: the current count on one process; under mpirun the machine's cores ÷ the
+    /// processes on it). Other ranks print nothing; when all are done, rank 0 learns every rank's
+    /// run folders and returns every result in plan order, the other ranks an empty list.
+    ///
+    /// ```swift
+    /// // mpirun -np 4 latent sweep vae --lr 1e-2,1e-3 --latent 2,20
+    /// let plans = try Sweep.plans([VAEModel.self], words: ["--lr", "1e-2,1e-3", "--latent", "2,20"])
+    /// let results = try Sweep.train(plans, data: prepared, root: "runs", name: "sweep-vae")
+    /// if !results.isEmpty { try Sweep.summarize(results, folder: "runs/sweep-vae", title: "vae sweep", keys: ["val_loss"]) }
+    /// ```
+    public static func train(_ plans: [(family: any TrainableModel.Type, plan: SweepPlan)], data: PreparedData, root: String,
+                             name: String, command: [String] = CommandLine.arguments, threads: Int? = nil, resume: Bool = false,
+                             communicator: (any Communicator)? = nil,
+                             environment: [String: String] = ProcessInfo.processInfo.environment,
+                             log: (String) -> Void = { print($0) }) throws -> [Result] {
+        let world = try communicator ?? Communicators.world()
+        let jobs = plans.flatMap { p in p.plan.settings.map { (family: p.family, setting: $0) } }
+        var perRank = threads ?? BLAS.threads
+        if world.size > 1, threads == nil, let n = Communicators.threadsPerProcess(size: world.size, environment: environment) {
+            perRank = n
+            if communicator == nil && BLAS.threads != n { BLAS.threads = n }
+        }
+        let speaks = world.rank == 0
+        var mine: [(index: Int, result: Result)] = []
+        for index in stride(from: world.rank, to: jobs.count, by: world.size) {
+            let job = jobs[index]
+            let result = try trainSetting(job.family, job.setting, data: data, root: root, name: name, command: command,
+                                          threads: perRank, resume: resume, quiet: !speaks, log: { if speaks { log($0) } })
+            mine.append((index, result))
+        }
+        guard world.size > 1 else { return mine.map(\.result) }
+        // Every rank in turn tells the others which folders its settings trained in; the first of these
+        // broadcasts waits for rank 0's own settings, the others for each rank's.
+        var paths: [Int: String] = [:]
+        for sender in 0..<world.size {
+            let text = world.broadcast(world.rank == sender ? mine.map { "\($0.index)\t\($0.result.run.path)" }.joined(separator: "\n") : "", root: sender)
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                if parts.count == 2, let i = Int(parts[0]) { paths[i] = String(parts[1]) }
+            }
+        }
+        guard speaks else { return [] }
+        return try jobs.indices.map { i in
+            guard let path = paths[i] else { throw LatentError.invalidArgument("setting \(i + 1) of the sweep was not reported by its rank") }
+            return (jobs[i].setting.label, try RunDirectory.open(path, root: root))
+        }
+    }
+
+    /// The run folder of a setting: `<name>-<label>` with spaces as underscores and no "=".
+    public static func runName(_ name: String, _ setting: SweepPlan.Setting) -> String {
+        RunName.sanitized(name + "-" + setting.label.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "=", with: ""))
+    }
+
+    /// One setting trained as a run of one process (see `train`).
+    static func trainSetting(_ family: any TrainableModel.Type, _ setting: SweepPlan.Setting, data: PreparedData, root: String,
+                             name: String, command: [String], threads: Int?, resume: Bool, quiet: Bool,
+                             log: (String) -> Void) throws -> Result {
+        var config = try family.runConfig(setting.words, data: data, command: command)
+        config.threads = threads
+        let runName = runName(name, setting)
+        let one = SingleProcessCommunicator()
+        let session: TrainingSession
+        let existing = root + "/" + runName
+        if resume, FileManager.default.fileExists(atPath: existing + "/config.json") {
+            let run = try RunDirectory.open(existing, root: root)
+            guard sameSettings(run.config, config) else {
+                throw LatentError.invalidArgument("""
+                    --resume: \(run.path) holds a run with other settings than '\(setting.label)'; \
+                    drop --resume to train the sweep afresh, or choose another --name
+                    """)
+            }
+            if let done = finished(run) {
+                log("== \(setting.label): \(run.path) (\(done), skipped)")
+                return (setting.label, run)
+            }
+            session = try TrainingSession.resume(run.path, root: root, communicator: one)
+            log("== \(setting.label): \(session.run.path) (resumed after epoch \(session.startEpoch))")
+        } else {
+            session = try TrainingSession.start(config: config, data: data, root: root, name: runName, explicitName: false, communicator: one)
+            log("== \(setting.label): \(session.run.path)")
+        }
+        if quiet {
+            session.quiet = true
+            session.log = { _ in }
+        }
+        do {
+            try session.train()
+        } catch let error as LatentError {
+            log("   stopped: \(error)")
+        }
+        return (setting.label, session.run)
+    }
+
+    /// Whether `run` needs no more training: "finished" after its last epoch, "diverged" when it stopped
+    /// on a divergence (training it again would diverge again); nil when it can go on.
+    static func finished(_ run: RunDirectory) -> String? {
+        let records = run.metrics.records()
+        if records.contains(where: { $0["status"] as? String == "diverged" }) { return "diverged" }
+        let last = run.metrics.epochRecords().last?["epoch"] as? Int ?? 0
+        return last >= run.config.training.epochs ? "finished" : nil
+    }
+
+    /// Whether two configs train the same run: every field but when and how it was started.
+    static func sameSettings(_ a: RunConfig, _ b: RunConfig) -> Bool {
+        func fields(_ c: RunConfig) -> NSDictionary? {
+            guard let data = try? JSONEncoder().encode(c),
+                  var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+            for key in ["created", "command", "changes", "threads", "world_size", "latentVersion"] { object[key] = nil }
+            return object as NSDictionary
+        }
+        guard let x = fields(a), let y = fields(b) else { return false }
+        return x.isEqual(y)
     }
 
     /// Overlays `keys` of every run in sweep.svg and writes the table of their
