@@ -170,8 +170,9 @@ public enum Communicators {
         return nil
     }
 
-    /// BLAS threads for each of `size` processes sharing the machines: the cores ÷ the processes on this
-    /// machine (`OMPI_COMM_WORLD_LOCAL_SIZE`, else `size`), at least 1; nil when LATENT_THREADS sets the count.
+    /// BLAS threads for each of `size` processes sharing the machines: the physical cores this process may
+    /// use (`CPUTopology`) ÷ the processes on this machine (`OMPI_COMM_WORLD_LOCAL_SIZE`, else `size`), at
+    /// least 1; nil when LATENT_THREADS sets the count.
     ///
     /// ```swift
     /// Communicators.threadsPerProcess(size: 2, environment: [:])   // 1 on a 2-core machine
@@ -179,7 +180,7 @@ public enum Communicators {
     public static func threadsPerProcess(size: Int, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
         guard environment["LATENT_THREADS"] == nil else { return nil }
         let local = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? size
-        return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount / Swift.max(local, 1))
+        return Swift.max(1, CPUTopology.current.physicalCores / Swift.max(local, 1))
     }
 
     /// The communicator of this process: MPI when this binary has it and a launcher started it,

@@ -100,10 +100,8 @@ public final class TrainingSession {
     /// unless `--threads` or LATENT_THREADS says; nil to keep the current count.
     static func parallelThreads(_ config: RunConfig, size: Int,
                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
-        let given = config.command.contains { $0 == "--threads" || $0.hasPrefix("--threads=") } || environment["LATENT_THREADS"] != nil
-        guard !given else { return nil }
-        let local = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? size
-        return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount / Swift.max(local, 1))
+        guard !config.command.contains(where: { $0 == "--threads" || $0.hasPrefix("--threads=") }) else { return nil }
+        return Communicators.threadsPerProcess(size: size, environment: environment)
     }
 
     /// Locks an existing run, removes what a killed process left behind,
