@@ -57,6 +57,7 @@ struct LatentCommand: ParsableCommand {
             _ = try BLAS.threadCount(environment: environment)
             let flush = try DenormalMode.wantsFlushing(environment: environment)
             try BLASLaunch.applyAtLaunch(warn: warn)
+            BLASWorkerSpin.apply(environment: environment)   // idle BLAS workers sleep after 2^18 cycles, not 2^28
             if flush { DenormalMode.enable() }
         } catch {
             FileHandle.standardError.write(Data(("Error: " + UserFacingError.message(for: error) + "\n").utf8))

@@ -28,6 +28,11 @@ char *openblas_get_config(void);
 /// Stops OpenBLAS's worker threads; the next threaded call starts them again
 /// from the calling thread (which passes its MXCSR on to them).
 void blas_thread_shutdown_(void);
+/// Reads OpenBLAS's environment variables again (OPENBLAS_THREAD_TIMEOUT among them); the worker
+/// threads take the timeout when they are next started.
+void openblas_read_env(void);
+/// The OPENBLAS_THREAD_TIMEOUT OpenBLAS read (0: unset, its built-in 2^28 cycles).
+int openblas_thread_timeout(void);
 
 /// Sixteen floats, imported into Swift as SIMD16<Float> (LatentTensor's `Vec`).
 typedef float latent_float16 __attribute__((ext_vector_type(16)));

@@ -28,6 +28,8 @@ struct DoctorCommand: ParsableCommand {
             var object = report.dictionary
             if let check { object["blas_self_test"] = ["passed": check.passed, "summary": check.summary] }
             object["mpi"] = Communicators.summary()
+            object["blas_worker_spin_exponent"] = BLASWorkerSpin.exponent
+            object["physical_cores"] = CPUTopology.current.physicalCores
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) {
                 print(String(decoding: data, as: UTF8.self))
             }
@@ -41,7 +43,9 @@ struct DoctorCommand: ParsableCommand {
         print("kernel        \(report.kernel) (\(report.kernelOrigin); best for this CPU: \(report.bestKernel)\(sameWidth ? ", same vector width" : ""))")
         if let check { print("self-test     \(check.passed ? "passed" : "FAILED: \(check.summary)")") }
         print("convolutions  \(ConvolutionBackend.summary)")
-        print("threads       \(report.threads) (of \(report.logicalCPUs) logical CPUs; --threads or LATENT_THREADS)")
+        print("threads       \(report.threads) (of \(report.logicalCPUs) logical CPUs, \(CPUTopology.current.physicalCores) physical cores; "
+              + "--threads or LATENT_THREADS, else measured by each training run)")
+        print("BLAS idle     workers spin \(BLASWorkerSpin.summary)")
         print("denormals     \(report.flushesDenormals ? "flushed (FTZ/DAZ on)" : "kept (FTZ/DAZ off)")"
               + (report.denormalProbe.map { p in
                   func yn(_ b: Bool) -> String { b ? "flushed" : "kept" }
