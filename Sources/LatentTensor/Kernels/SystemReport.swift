@@ -27,6 +27,8 @@ public struct SystemReport: Sendable {
     public var denormalProbe: DenormalMode.Probe?
     /// "debug" (safety checks and assertions on) or "release" (bounds and overflow checks on, assertions off).
     public var build: String
+    /// Whether LATENT_THREADS sets the count (else training measures it).
+    public var threadsFixedByEnvironment = !(ProcessInfo.processInfo.environment["LATENT_THREADS"] ?? "").isEmpty
 
     /// Reads everything now, on the calling thread.
     public static func current(probeDenormals: Bool = false) -> SystemReport {
@@ -80,8 +82,9 @@ public struct SystemReport: Sendable {
             w.append("denormals are kept (FTZ/DAZ off): training can slow down by a quarter as values become subnormal; "
                      + "unset LATENT_DENORMALS=keep")
         }
-        if threads < logicalCPUs {
-            w.append("\(threads) of \(logicalCPUs) logical CPUs in use: large matrix products may run faster with --threads \(logicalCPUs)")
+        let cores = CPUTopology.current.physicalCores
+        if threadsFixedByEnvironment && threads < cores {
+            w.append("LATENT_THREADS=\(threads) with \(cores) physical cores: training measures the best count itself when it is unset")
         }
         if build == "debug" {
             w.append("debug build: several times slower than `swift build -c release`")
