@@ -10,7 +10,7 @@ func openRun(_ target: RunArgument) throws -> TrainedRun {
     let run = try target.open()
     if let threads = target.threads {
         BLAS.threads = threads
-    } else if (ProcessInfo.processInfo.environment["LATENT_THREADS"] ?? "").isEmpty, let recorded = run.config.threads {
+    } else if !BLAS.setsThreadCount(), let recorded = run.config.threads {
         BLAS.threads = recorded
     }
     return try TrainedRun(run)

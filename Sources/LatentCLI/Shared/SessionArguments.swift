@@ -19,17 +19,16 @@ struct SessionArguments: ParsableArguments {
         }
     }
 
-    /// Sets the BLAS thread count (`--threads`, else `LATENT_THREADS`, else 1 until `train` measures) and installs
-    /// the Ctrl-C handler.
+    /// Sets the BLAS thread count (`--threads`, else `LATENT_THREADS`, else 1 until `train` measures). The Ctrl-C
+    /// handler is installed for every command at start (`LatentCommand.prepareProcess`).
     func prepare() throws {
         BLAS.configureFromEnvironment()
         BLAS.threads = try threads ?? BLAS.threadCount(environment: ProcessInfo.processInfo.environment)
-        StopRequest.install()
     }
 
     /// Neither --threads nor LATENT_THREADS: the thread count is measured (or taken from the resumed run).
     var automaticThreads: Bool {
-        threads == nil && (ProcessInfo.processInfo.environment["LATENT_THREADS"] ?? "").isEmpty
+        threads == nil && !BLAS.setsThreadCount()
     }
 
     /// With automatic threads on one process: the count a resumed run recorded, else a `ThreadTuner` over

@@ -178,7 +178,7 @@ public enum Communicators {
     /// Communicators.threadsPerProcess(size: 2, environment: [:])   // 1 on a 2-core machine
     /// ```
     public static func threadsPerProcess(size: Int, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
-        guard environment["LATENT_THREADS"] == nil else { return nil }
+        guard !BLAS.setsThreadCount(environment) else { return nil }
         let local = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? size
         return Swift.max(1, CPUTopology.current.physicalCores / Swift.max(local, 1))
     }

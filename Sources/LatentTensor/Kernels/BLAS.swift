@@ -28,8 +28,17 @@ public enum BLAS {
     /// try BLAS.threadCount(environment: [:])                        // 1
     /// ```
     public static func threadCount(environment: [String: String]) throws -> Int {
-        guard let text = environment["LATENT_THREADS"], !text.isEmpty else { return 1 }
+        guard setsThreadCount(environment), let text = environment["LATENT_THREADS"] else { return 1 }
         return try validatedThreadCount(text, source: "LATENT_THREADS")
+    }
+
+    /// Whether `LATENT_THREADS` sets the count (present and not empty); when it does not, training measures it.
+    ///
+    /// ```swift
+    /// BLAS.setsThreadCount(["LATENT_THREADS": ""])   // false
+    /// ```
+    public static func setsThreadCount(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        !(environment["LATENT_THREADS"] ?? "").isEmpty
     }
 
     /// Parses a thread count given as text (`source` names where it came from in the error).

@@ -19,8 +19,12 @@ public enum BLASWorkerSpin {
     /// Latent's wait, as OPENBLAS_THREAD_TIMEOUT's exponent (OpenBLAS accepts 4 to 30).
     public static let latentExponent: Int32 = 18
 
-    /// The exponent in force (0: OpenBLAS's built-in 28).
-    public static var exponent: Int { Int(openblas_thread_timeout()) }
+    /// The exponent in force (0: OpenBLAS's built-in 28). OpenBLAS clamps a set value to 4...30 when it
+    /// starts its workers; this is the value it will use.
+    public static var exponent: Int {
+        let e = Int(openblas_thread_timeout())
+        return e > 0 ? Swift.min(Swift.max(e, 4), 30) : 0
+    }
 
     /// Applies Latent's wait unless the environment sets OPENBLAS_THREAD_TIMEOUT; whether it did.
     @discardableResult

@@ -28,7 +28,7 @@ public struct SystemReport: Sendable {
     /// "debug" (safety checks and assertions on) or "release" (bounds and overflow checks on, assertions off).
     public var build: String
     /// Whether LATENT_THREADS sets the count (else training measures it).
-    public var threadsFixedByEnvironment = !(ProcessInfo.processInfo.environment["LATENT_THREADS"] ?? "").isEmpty
+    public var threadsFixedByEnvironment = BLAS.setsThreadCount()
 
     /// Reads everything now, on the calling thread.
     public static func current(probeDenormals: Bool = false) -> SystemReport {

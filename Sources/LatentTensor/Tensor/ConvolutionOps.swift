@@ -107,10 +107,17 @@ extension Tensor {
             }
             if needW { grads[1] = Tensor.gemm(xT, transA: false, gcol, transB: true).reshaped(wShape) }
             if bias != nil {
-                grads.append(grad.reshaped([n, cout, oh * ow]).rawSum(axis: 2).rawSum(axis: 0).reshaped([cout]))
+                grads.append(grad.channelSums())
             }
             return grads
         }
+    }
+
+    /// The sum over batch and pixels of each channel of a [N, C, H, W] tensor: [C], the gradient of a
+    /// per-channel bias (`addChannelBias`).
+    func channelSums() -> Tensor {
+        precondition(rank == 4, "channelSums of \(shape)")
+        return reshaped([shape[0], shape[1], shape[2] * shape[3]]).rawSum(axis: 2).rawSum(axis: 0).reshaped([shape[1]])
     }
 
     /// Adds bias[c] to every pixel of channel c, in place (fresh outputs only).

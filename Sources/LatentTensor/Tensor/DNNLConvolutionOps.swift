@@ -15,7 +15,6 @@ extension Tensor {
         if let bias { out.addChannelBias(bias) }
         let (needX, needW) = (requiresGradient, weight.requiresGradient)
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
-        let plane = g.outputHeight * g.outputWidth
         return Tensor.record("conv2d", out, inputs) { grad in
             var grads: [Tensor?] = [nil, nil]
             if needX {
@@ -28,9 +27,7 @@ extension Tensor {
                 plan.backwardWeights(x, grad, into: dw)
                 grads[1] = dw
             }
-            if bias != nil {
-                grads.append(grad.reshaped([g.batch, outChannels, plane]).rawSum(axis: 2).rawSum(axis: 0).reshaped([outChannels]))
-            }
+            if bias != nil { grads.append(grad.channelSums()) }
             return grads
         }
     }
@@ -58,10 +55,7 @@ extension Tensor {
                 plan.backwardWeights(grad, x, into: dw)
                 grads[1] = dw
             }
-            if bias != nil {
-                grads.append(grad.reshaped([g.batch, g.channels, g.height * g.width]).rawSum(axis: 2).rawSum(axis: 0)
-                    .reshaped([g.channels]))
-            }
+            if bias != nil { grads.append(grad.channelSums()) }
             return grads
         }
     }

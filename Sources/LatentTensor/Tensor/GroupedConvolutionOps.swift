@@ -105,7 +105,7 @@ extension Tensor {
                 grads[1] = dw
             }
             if bias != nil {
-                grads.append(grad.reshaped([n, cout, oh * ow]).rawSum(axis: 2).rawSum(axis: 0).reshaped([cout]))
+                grads.append(grad.channelSums())
             }
             return grads
         }
